@@ -1,0 +1,151 @@
+/**
+ * Every fact the ledger records. Type names are explicit, versioned strings (never constructor.name);
+ * payloads are plain JSON. Money is integer 分, counts are integers, dates are `YYYY-MM-DD` calendar dates.
+ * Each event that a figure is counted under carries the org unit it counts under and that unit's path
+ * (root … unit), so read models can roll it up over a subtree without looking anything up.
+ */
+export type IsoDate = string;
+export type OrgPath = string[];
+
+export const ORG_UNIT_LEVELS = ['province', 'city', 'county', 'township', 'village', 'grid', 'unit'] as const;
+export type OrgUnitLevel = (typeof ORG_UNIT_LEVELS)[number];
+
+export const ACTIVITY_CATEGORIES = [
+  'lecture', 'public_welfare', 'performance', 'training', 'home_visit', 'festival', 'sports',
+  'knowledge_test', 'exhibition', 'study_tour', 'volunteer_service', 'meeting', 'other',
+] as const;
+export type ActivityCategory = (typeof ACTIVITY_CATEGORIES)[number];
+
+export const VENUE_TYPES = [
+  'agency', 'township', 'community', 'enterprise', 'school', 'religious_site', 'barracks', 'hospital',
+  'scenic_area', 'education_base', 'household', 'online', 'other',
+] as const;
+export type VenueType = (typeof VENUE_TYPES)[number];
+
+export const DONOR_KINDS = ['individual', 'organisation'] as const;
+export type DonorKind = (typeof DONOR_KINDS)[number];
+export const DONATION_KINDS = ['money', 'goods'] as const;
+export type DonationKind = (typeof DONATION_KINDS)[number];
+export const PAYMENT_METHODS = ['bank_transfer', 'cash', 'wechat_pay', 'alipay', 'other'] as const;
+export type PaymentMethod = (typeof PAYMENT_METHODS)[number];
+
+// ---- org units: stream org-unit-{id}
+export interface OrgUnitRegistered {
+  type: 'OrgUnitRegistered';
+  data: { orgUnitId: string; name: string; level: OrgUnitLevel; parentId: string | null; code: string | null; orgPath: OrgPath };
+}
+
+// ---- campaigns and their money: stream campaign-{id}
+// The campaign stream is the consistency boundary of its money: donations, refunds and disbursements
+// of one campaign are decided against one folded balance, so no two writers can overdraw it.
+export interface CampaignLaunched {
+  type: 'CampaignLaunched';
+  data: { campaignId: string; name: string; orgUnitId: string; orgPath: OrgPath; startsOn: IsoDate | null; endsOn: IsoDate | null };
+}
+export interface DonatedItem { description: string; quantity: number; unit: string }
+export interface DonationReceived {
+  type: 'DonationReceived';
+  data: {
+    donationId: string; campaignId: string; orgUnitId: string; orgPath: OrgPath;
+    donor: { name: string; kind: DonorKind; anonymous: boolean };
+    kind: DonationKind; amount: number; receivedOn: IsoDate;
+    method: PaymentMethod | null; reference: string | null; items: DonatedItem[];
+  };
+}
+export interface DonationRefunded {
+  type: 'DonationRefunded';
+  data: {
+    refundId: string; donationId: string; campaignId: string; orgUnitId: string; orgPath: OrgPath;
+    kind: DonationKind; amount: number; refundedOn: IsoDate; reason: string;
+  };
+}
+export interface FundsDisbursed {
+  type: 'FundsDisbursed';
+  data: {
+    disbursementId: string; campaignId: string; orgUnitId: string; orgPath: OrgPath;
+    amount: number; purpose: string; paidOn: IsoDate; beneficiaries: number; activityId: string | null;
+  };
+}
+
+// ---- activities: stream activity-{id}
+export interface ActivityFacts {
+  campaignId: string | null;
+  title: string;
+  category: ActivityCategory;
+  venueType: VenueType | null;
+  occurredOn: IsoDate;
+  participants: number;
+  beneficiaries: number;
+  materialsDistributed: number;
+}
+export type CorrectableActivityField = keyof ActivityFacts;
+export interface ActivityRecorded {
+  type: 'ActivityRecorded';
+  data: ActivityFacts & { activityId: string; orgUnitId: string; orgPath: OrgPath; location: string | null; notes: string | null };
+}
+export interface ActivityCorrected {
+  type: 'ActivityCorrected';
+  /** `changes` holds only fields whose value changed; `previous` their values before, for auditors. */
+  data: { activityId: string; changes: Partial<ActivityFacts>; previous: Partial<ActivityFacts>; reason: string };
+}
+export interface ActivityVoided {
+  type: 'ActivityVoided';
+  data: { activityId: string; reason: string };
+}
+
+// ---- volunteers and hours: stream volunteer-{id}
+export interface VolunteerRegistered {
+  type: 'VolunteerRegistered';
+  data: { volunteerId: string; orgUnitId: string; orgPath: OrgPath; name: string; phone: string | null };
+}
+export interface HoursLogged {
+  type: 'HoursLogged';
+  /**
+   * `orgUnitId`/`orgPath` are where the entry counts: the linked activity's unit, else the volunteer's.
+   * `campaignId` is the linked activity's campaign when logged; read models follow later corrections of it.
+   */
+  data: {
+    volunteerId: string; entryId: string; activityId: string | null; orgUnitId: string; orgPath: OrgPath;
+    campaignId: string | null; servedOn: IsoDate; minutes: number; description: string | null;
+  };
+}
+export interface HoursVerified {
+  type: 'HoursVerified';
+  data: { volunteerId: string; entryId: string };
+}
+export interface HoursRejected {
+  type: 'HoursRejected';
+  data: { volunteerId: string; entryId: string; reason: string };
+}
+
+export type OrgUnitEvent = OrgUnitRegistered;
+export type CampaignEvent = CampaignLaunched | DonationReceived | DonationRefunded | FundsDisbursed;
+export type ActivityEvent = ActivityRecorded | ActivityCorrected | ActivityVoided;
+export type VolunteerEvent = VolunteerRegistered | HoursLogged | HoursVerified | HoursRejected;
+export type LedgerEvent = OrgUnitEvent | CampaignEvent | ActivityEvent | VolunteerEvent;
+export type LedgerEventType = LedgerEvent['type'];
+
+/** Current schema version of each event type; upcasters (history issue) raise older shapes to these. */
+export const EVENT_SCHEMA_VERSIONS: Record<LedgerEventType, number> = {
+  OrgUnitRegistered: 1, CampaignLaunched: 1, DonationReceived: 1, DonationRefunded: 1, FundsDisbursed: 1,
+  ActivityRecorded: 1, ActivityCorrected: 1, ActivityVoided: 1,
+  VolunteerRegistered: 1, HoursLogged: 1, HoursVerified: 1, HoursRejected: 1,
+};
+
+/** Who and why, carried by every event. Time and ids come in here, so `decide` stays deterministic. */
+export interface EventMetadata {
+  actor: string;
+  commandId: string;
+  correlationId: string;
+  causationId?: string;
+  orgUnitId: string;
+  schemaVersion: number;
+  [key: string]: unknown;
+}
+
+export const streams = {
+  orgUnit: (id: string) => `org-unit-${id}`,
+  campaign: (id: string) => `campaign-${id}`,
+  activity: (id: string) => `activity-${id}`,
+  volunteer: (id: string) => `volunteer-${id}`,
+} as const;

@@ -1,0 +1,136 @@
+/**
+ * The event-store port. Every adapter (SQLite, PostgreSQL, KurrentDB) implements it and passes the one
+ * contract suite in `testing/`. Revisions and positions are plain numbers (safe up to 2^53): revisions
+ * count from 0 within a stream; positions count from 1 across the whole log and never repeat.
+ */
+
+/** The stream must not exist yet. */
+export const NO_STREAM = 'no_stream' as const;
+/** Append whatever the stream's state. */
+export const ANY = 'any' as const;
+/** The stream must exist, at any revision. */
+export const STREAM_EXISTS = 'stream_exists' as const;
+export type ExpectedRevision = typeof NO_STREAM | typeof ANY | typeof STREAM_EXISTS | number;
+
+export interface NewEvent {
+  type: string;
+  data: Record<string, unknown>;
+  metadata: Record<string, unknown>;
+}
+
+export interface RecordedEvent {
+  /** Global position in the ledger, from 1. */
+  position: number;
+  streamId: string;
+  /** Revision within the stream, from 0. */
+  revision: number;
+  type: string;
+  data: Record<string, unknown>;
+  metadata: Record<string, unknown>;
+  /** When the store committed it, ISO 8601 UTC with milliseconds; non-decreasing with position. */
+  recordedAt: string;
+}
+
+/** The stored answer of a command, kept with its idempotency key so a retry gets it back. */
+export interface IdempotencyRecord {
+  key: string;
+  /** A hash of what was asked; the same key with another fingerprint is a misuse (HTTP 422). */
+  fingerprint: string;
+  /** Opaque to the store: what the caller wants to answer again on a retry. */
+  response: Record<string, unknown>;
+  result: AppendResult;
+  createdAt: string;
+}
+
+export interface AppendOptions {
+  expectedRevision: ExpectedRevision;
+  /**
+   * Recorded in the same transaction as the events: a retry with the same key either finds this record
+   * or finds nothing appended. If the key already exists, nothing is appended and the existing record
+   * comes back (`replayed: true`) or, for another fingerprint, IdempotencyKeyReusedError is thrown.
+   */
+  idempotency?: { key: string; fingerprint: string; response: Record<string, unknown> };
+  /**
+   * Ledger-wide unique keys claimed atomically with the events (e.g. `donation:<id>` → its campaign's
+   * stream). If any key is already claimed, nothing is appended and UniqueKeyTakenError is thrown.
+   */
+  uniqueKeys?: string[];
+}
+
+export interface AppendResult {
+  streamId: string;
+  /** Revision of the last event appended (the stream's new revision). */
+  revision: number;
+  /** Global position of the last event appended. */
+  position: number;
+  /** Global position of the first event appended. */
+  firstPosition: number;
+  /** True when an idempotency key matched and nothing new was appended. */
+  replayed?: boolean;
+  /** The stored response of the first call when `replayed`. */
+  response?: Record<string, unknown>;
+}
+
+export interface ReadAllOptions {
+  /** Exclusive: events with position > after. Default 0. */
+  after?: number;
+  /** At most this many events. */
+  limit: number;
+}
+
+export interface EventStore {
+  /** Appends atomically; answered only after the transaction is durable. */
+  appendToStream(streamId: string, events: NewEvent[], options: AppendOptions): Promise<AppendResult>;
+  /** The stream's events in revision order; [] when it does not exist. */
+  readStream(streamId: string, options?: { fromRevision?: number }): Promise<RecordedEvent[]>;
+  /** Current revision of a stream, or -1 when it does not exist. */
+  streamRevision(streamId: string): Promise<number>;
+  /** A page of the global log in position order. Never skips or repeats an event across calls. */
+  readAll(options: ReadAllOptions): Promise<RecordedEvent[]>;
+  /** The whole log from `after`, streamed in pages; memory does not grow with the log. */
+  streamAll(options?: { after?: number; batchSize?: number }): AsyncIterable<RecordedEvent>;
+  /** The last position a reader of the global log may see (0 when empty). */
+  headPosition(): Promise<number>;
+  /** The last position whose event was recorded at or before `instant` (0 if none). */
+  positionAt(instant: string): Promise<number>;
+  getIdempotencyRecord(key: string): Promise<IdempotencyRecord | undefined>;
+  /** The stream a unique key was claimed for, if it was. */
+  lookupUniqueKey(key: string): Promise<string | undefined>;
+  /** Cheap liveness check for /health. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export class WrongExpectedRevisionError extends Error {
+  override readonly name = 'WrongExpectedRevisionError';
+  constructor(
+    readonly streamId: string,
+    readonly expected: ExpectedRevision,
+    /** -1 when the stream does not exist. */
+    readonly actual: number,
+  ) {
+    super(`stream ${streamId}: expected revision ${String(expected)}, actual ${actual}`);
+  }
+}
+
+export class IdempotencyKeyReusedError extends Error {
+  override readonly name = 'IdempotencyKeyReusedError';
+  constructor(readonly key: string) {
+    super(`idempotency key ${key} was used with a different request`);
+  }
+}
+
+export class UniqueKeyTakenError extends Error {
+  override readonly name = 'UniqueKeyTakenError';
+  constructor(readonly key: string, readonly streamId: string) {
+    super(`unique key ${key} is already claimed by ${streamId}`);
+  }
+}
+
+/** The store cannot be reached or refused to work; nothing was acknowledged (HTTP 503). */
+export class StoreUnavailableError extends Error {
+  override readonly name = 'StoreUnavailableError';
+  constructor(message: string, override readonly cause?: unknown) {
+    super(message);
+  }
+}
