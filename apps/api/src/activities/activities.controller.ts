@@ -1,0 +1,42 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { CommandCtx } from '../http/command-context.decorator';
+import { checkPathId } from '../http/ids';
+import { respond } from '../http/respond';
+import type { CommandContext } from '../ledger/command-context';
+import { CorrectActivityDto, ReasonDto, RecordActivityDto } from './activity.dto';
+import { CorrectActivityCommand } from './correct-activity.handler';
+import { GetActivityQuery } from './get-activity.handler';
+import { RecordActivityCommand } from './record-activity.handler';
+import { VoidActivityCommand } from './void-activity.handler';
+
+@ApiTags('activities')
+@ApiBearerAuth()
+@Controller('activities')
+export class ActivitiesController {
+  constructor(private readonly commandBus: CommandBus, private readonly queryBus: QueryBus) {}
+
+  @Post()
+  async record(@Body() body: RecordActivityDto, @CommandCtx() ctx: CommandContext, @Res({ passthrough: true }) reply: FastifyReply) {
+    return respond(reply, await this.commandBus.execute(new RecordActivityCommand(body, ctx)));
+  }
+
+  @Post(':id/corrections')
+  @HttpCode(200)
+  async correct(@Param('id') id: string, @Body() body: CorrectActivityDto, @CommandCtx() ctx: CommandContext, @Res({ passthrough: true }) reply: FastifyReply) {
+    return respond(reply, await this.commandBus.execute(new CorrectActivityCommand(checkPathId(id), body, ctx)));
+  }
+
+  @Post(':id/void')
+  @HttpCode(200)
+  async void(@Param('id') id: string, @Body() body: ReasonDto, @CommandCtx() ctx: CommandContext, @Res({ passthrough: true }) reply: FastifyReply) {
+    return respond(reply, await this.commandBus.execute(new VoidActivityCommand(checkPathId(id), body.reason, ctx)));
+  }
+
+  @Get(':id')
+  async get(@Param('id') id: string) {
+    return this.queryBus.execute(new GetActivityQuery(checkPathId(id)));
+  }
+}

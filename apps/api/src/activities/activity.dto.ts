@@ -1,0 +1,78 @@
+import { ACTIVITY_CATEGORIES, VENUE_TYPES, type ActivityCategory, type VenueType } from '@tongxin/domain';
+import { IsIn, IsInt, IsString, Length, Matches, Max, Min } from 'class-validator';
+import { ID_PATTERN, IsCalendarDate, MAX_COUNT, Nullable, Optional } from '../http/validators';
+
+export class RecordActivityDto {
+  @Optional() @IsString() @Matches(ID_PATTERN)
+  id?: string;
+
+  @IsString() @Matches(ID_PATTERN)
+  orgUnitId!: string;
+
+  @Optional() @IsString() @Matches(ID_PATTERN)
+  campaignId?: string;
+
+  @IsString() @Length(1, 200)
+  title!: string;
+
+  @IsIn(ACTIVITY_CATEGORIES)
+  category!: ActivityCategory;
+
+  /** Where it was held: the "进…" places. */
+  @Optional() @IsIn(VENUE_TYPES)
+  venueType?: VenueType;
+
+  @IsCalendarDate()
+  occurredOn!: string;
+
+  /** People who took part (人次). */
+  @IsInt() @Min(0) @Max(MAX_COUNT)
+  participants!: number;
+
+  @Optional() @IsInt() @Min(0) @Max(MAX_COUNT)
+  beneficiaries?: number;
+
+  @Optional() @IsInt() @Min(0) @Max(MAX_COUNT)
+  materialsDistributed?: number;
+
+  @Optional() @IsString() @Length(1, 500)
+  location?: string;
+
+  @Optional() @IsString() @Length(1, 500)
+  notes?: string;
+}
+
+/** Any of the facts, with a required reason; `campaignId` or `venueType` null clears them. */
+export class CorrectActivityDto {
+  @Optional() @IsString() @Length(1, 200)
+  title?: string;
+
+  @Optional() @IsIn(ACTIVITY_CATEGORIES)
+  category?: ActivityCategory;
+
+  @Nullable() @IsIn(VENUE_TYPES)
+  venueType?: VenueType | null;
+
+  @Optional() @IsCalendarDate()
+  occurredOn?: string;
+
+  @Optional() @IsInt() @Min(0) @Max(MAX_COUNT)
+  participants?: number;
+
+  @Optional() @IsInt() @Min(0) @Max(MAX_COUNT)
+  beneficiaries?: number;
+
+  @Optional() @IsInt() @Min(0) @Max(MAX_COUNT)
+  materialsDistributed?: number;
+
+  @Nullable() @IsString() @Matches(ID_PATTERN)
+  campaignId?: string | null;
+
+  @IsString() @Length(1, 500)
+  reason!: string;
+}
+
+export class ReasonDto {
+  @IsString() @Length(1, 500)
+  reason!: string;
+}

@@ -1,0 +1,60 @@
+import { Logger, type LoggerService, type LogLevel } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { AppModule } from './app.module';
+import { AdminCredentials } from './auth/credentials';
+import type { LedgerConfig } from './config/config';
+import { badRequest, PROBLEM_CONTENT_TYPE } from './http/problem';
+import { ProblemFilter } from './http/problem.filter';
+
+export const API_PREFIX = 'api/v1';
+/** CONTRACT: bodies are JSON objects of modest size; larger ones are refused with 413. */
+export const BODY_LIMIT_BYTES = 1024 * 1024;
+
+export interface CreatedApp {
+  app: NestFastifyApplication;
+  /** Set only on the first start without TONGXIN_ADMIN_TOKEN: print it once, it is never shown again. */
+  generatedAdminToken?: string;
+}
+
+/** Builds the whole HTTP application; main.ts and the end-to-end tests share it. */
+export async function createApp(config: LedgerConfig, logger: LoggerService | LogLevel[] | false = ['log', 'warn', 'error']): Promise<CreatedApp> {
+  const { credentials, generatedToken } = AdminCredentials.load(config.dataDir, config.adminToken);
+  const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(config, credentials), adapter, {
+    logger: logger === false ? false : logger,
+  });
+  app.setGlobalPrefix(API_PREFIX);
+  app.enableShutdownHooks();
+
+  const fastify = app.getHttpAdapter().getInstance();
+  const problems = new ProblemFilter();
+  // Errors raised by Fastify itself (body parsing, limits) never reach Nest's filters: shape them here.
+  fastify.setErrorHandler((error, _request, reply) => {
+    const { body, headers } = problems.toProblem(error);
+    reply.status(body.status).headers(headers).header('content-type', PROBLEM_CONTENT_TYPE).send(body);
+  });
+  // A JSON body must be an object; arrays, strings and null are refused before any handler runs.
+  fastify.addHook('preValidation', async (request) => {
+    const body = request.body as unknown;
+    if (body !== undefined && (body === null || typeof body !== 'object' || Array.isArray(body))) {
+      throw badRequest([{ path: '', message: 'the body must be a JSON object' }]);
+    }
+  });
+
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Tongxin Ledger API')
+      .setDescription('同心账本: activities, volunteer hours and donations as an append-only event log; every figure a projection of it.')
+      .setVersion('1')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  await app.init();
+  await fastify.ready();
+  Logger.log(`event store ${config.storeUrl}`, 'Ledger');
+  return { app, generatedAdminToken: generatedToken };
+}

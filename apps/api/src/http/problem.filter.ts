@@ -1,0 +1,89 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import { DomainError, type DomainErrorCode } from '@tongxin/domain';
+import {
+  IdempotencyKeyReusedError, StoreUnavailableError, UniqueKeyTakenError, WrongExpectedRevisionError,
+} from '@tongxin/event-store';
+import type { FastifyReply } from 'fastify';
+import { ContentionError, PreconditionFailedError, ReadModelLaggingError } from '../ledger/errors';
+import { problem, PROBLEM_CONTENT_TYPE, ProblemException, type Problem } from './problem';
+
+export const DOMAIN_ERROR_STATUS: Record<DomainErrorCode, number> = {
+  ALREADY_EXISTS: 409,
+  NOT_FOUND: 404,
+  UNKNOWN_REFERENCE: 422,
+  INVALID_REFERENCE: 422,
+  INVALID_VALUE: 422,
+  ALREADY_VOIDED: 409,
+  INVALID_TRANSITION: 409,
+  REFUND_EXCEEDS_DONATION: 409,
+  INSUFFICIENT_BALANCE: 409,
+  DUPLICATE_ENTRY: 409,
+};
+
+/** Framework errors raised before a controller runs (body parsing), by Fastify code. */
+const FASTIFY_ERRORS: Record<string, { status: number; detail: string }> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: { status: 400, detail: 'The body is not valid JSON.' },
+  FST_ERR_CTP_EMPTY_JSON_BODY: { status: 400, detail: 'The body is empty; a JSON object is expected.' },
+  FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, detail: 'The body is larger than the server accepts.' },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: { status: 415, detail: 'Send the body as application/json.' },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { status: 400, detail: 'Content-Length does not match the body.' },
+};
+
+/** Maps every failure to application/problem+json; nothing leaves as an unshaped 500. */
+@Catch()
+export class ProblemFilter implements ExceptionFilter {
+  private readonly logger = new Logger('ProblemFilter');
+
+  catch(error: unknown, host: ArgumentsHost): void {
+    const reply = host.switchToHttp().getResponse<FastifyReply>();
+    const { body, headers } = this.toProblem(error);
+    for (const [name, value] of Object.entries(headers)) reply.header(name, value);
+    reply.status(body.status).header('content-type', PROBLEM_CONTENT_TYPE).send(body);
+  }
+
+  toProblem(error: unknown): { body: Problem; headers: Record<string, string> } {
+    if (error instanceof ProblemException) return { body: error.problem, headers: error.headers };
+    if (error instanceof DomainError) {
+      const status = DOMAIN_ERROR_STATUS[error.code] ?? 422;
+      const errors = error.field ? [{ path: error.field, message: error.message }] : undefined;
+      return { body: problem(status, error.message, { code: error.code, errors }), headers: {} };
+    }
+    if (error instanceof PreconditionFailedError) {
+      return { body: problem(412, error.message, { code: 'STALE_REVISION', currentRevision: error.actual }), headers: { etag: `"${error.actual}"` } };
+    }
+    if (error instanceof WrongExpectedRevisionError || error instanceof ContentionError) {
+      return { body: problem(409, error.message, { code: 'CONCURRENT_CHANGE' }), headers: {} };
+    }
+    if (error instanceof UniqueKeyTakenError) {
+      return { body: problem(409, `An entity with this id exists already (${error.key}).`, { code: 'ALREADY_EXISTS' }), headers: {} };
+    }
+    if (error instanceof IdempotencyKeyReusedError) {
+      return { body: problem(422, 'This Idempotency-Key was used with a different request.', { code: 'IDEMPOTENCY_KEY_REUSED' }), headers: {} };
+    }
+    if (error instanceof StoreUnavailableError) {
+      this.logger.error(error.message, (error.cause as Error | undefined)?.stack);
+      return { body: problem(503, 'The event store is unavailable; nothing was recorded. Retry later.', { code: 'STORE_UNAVAILABLE' }), headers: { 'retry-after': '5' } };
+    }
+    if (error instanceof ReadModelLaggingError) {
+      return { body: problem(503, error.message, { code: 'READ_MODEL_LAGGING' }), headers: { 'retry-after': '1' } };
+    }
+    const fastifyCode = (error as { code?: unknown })?.code;
+    if (typeof fastifyCode === 'string' && FASTIFY_ERRORS[fastifyCode]) {
+      const { status, detail } = FASTIFY_ERRORS[fastifyCode];
+      return { body: problem(status, detail, status === 400 ? { errors: [{ path: '', message: detail }] } : {}), headers: {} };
+    }
+    const statusCode = (error as { statusCode?: unknown })?.statusCode;
+    if (typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500) {
+      // Other client errors Fastify raises itself (e.g. a forbidden __proto__ key in the JSON).
+      const detail = (error as Error).message;
+      return { body: problem(statusCode, detail, statusCode === 400 ? { errors: [{ path: '', message: detail }] } : {}), headers: {} };
+    }
+    if (error instanceof HttpException) {
+      const status = error.getStatus();
+      if (status >= 500) this.logger.error(error.message, error.stack);
+      return { body: problem(status, error.message), headers: {} };
+    }
+    this.logger.error((error as Error)?.message ?? String(error), (error as Error)?.stack);
+    return { body: problem(500, 'An unexpected error occurred; nothing was recorded unless a response said so.'), headers: {} };
+  }
+}

@@ -1,0 +1,99 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { EventBus } from '@nestjs/cqrs';
+import { EVENT_SCHEMA_VERSIONS, type Decider, type LedgerEvent, type LedgerEventType } from '@tongxin/domain';
+import {
+  NO_STREAM, WrongExpectedRevisionError, type EventStore, type NewEvent, type RecordedEvent,
+} from '@tongxin/event-store';
+import type { CommandContext, CommandResult } from './command-context';
+import { ContentionError, PreconditionFailedError } from './errors';
+import { LedgerAppended } from './ledger-appended.event';
+import { EVENT_STORE } from './tokens';
+
+const MAX_ATTEMPTS = 8;
+
+export interface Folded<S> {
+  state: S;
+  /** Last revision, -1 when the stream does not exist. */
+  revision: number;
+  events: RecordedEvent[];
+}
+
+export interface CommandSpec<C, E extends LedgerEvent, S> {
+  streamId: string;
+  decider: Decider<C, E, S>;
+  ctx: CommandContext;
+  /** The entity the response names (`id` of the command response). */
+  id: string;
+  status: 201 | 200;
+  /** Builds the command from the current state, resolving references; runs again on each retry. */
+  build: (state: S) => C | Promise<C>;
+  uniqueKeys?: string[];
+}
+
+/**
+ * The one way a command reaches the log: read the stream, fold, decide, append with the expected
+ * revision; on a concurrent change decide again (bounded), unless the caller pinned a revision.
+ */
+@Injectable()
+export class CommandExecutor {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly eventBus: EventBus,
+  ) {}
+
+  async load<S>(streamId: string, decider: Pick<Decider<never, LedgerEvent, S>, 'initialState' | 'evolve'>): Promise<Folded<S>> {
+    const events = await this.store.readStream(streamId);
+    let state = decider.initialState();
+    for (const event of events) state = decider.evolve(state, { type: event.type, data: event.data } as LedgerEvent);
+    return { state, revision: events.length - 1, events };
+  }
+
+  async execute<C, E extends LedgerEvent, S>(spec: CommandSpec<C, E, S>): Promise<CommandResult> {
+    const { ctx } = spec;
+    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+      const { state, revision, events } = await this.load(spec.streamId, spec.decider as never);
+      if (ctx.ifMatch !== undefined && ctx.ifMatch !== revision) {
+        throw new PreconditionFailedError(spec.streamId, ctx.ifMatch, revision);
+      }
+      const decided = spec.decider.decide(await spec.build(state), state);
+      if (decided.length === 0) {
+        // Nothing to change (e.g. verifying a verified entry): answer with where the stream stands.
+        const last = events[events.length - 1];
+        return { status: spec.status, body: { id: spec.id, streamId: spec.streamId, revision, position: last?.position ?? 0 } };
+      }
+      try {
+        const result = await this.store.appendToStream(spec.streamId, decided.map((e) => this.toNewEvent(e, state, ctx)), {
+          expectedRevision: revision < 0 ? NO_STREAM : revision,
+          idempotency: ctx.idempotency && { ...ctx.idempotency, response: { status: spec.status, id: spec.id } },
+          uniqueKeys: spec.uniqueKeys,
+        });
+        if (result.replayed) {
+          const stored = result.response as { status: number; id: string };
+          return { status: stored.status, replayed: true, body: { id: stored.id, streamId: result.streamId, revision: result.revision, position: result.position } };
+        }
+        this.eventBus.publish(new LedgerAppended(result.position));
+        return { status: spec.status, body: { id: spec.id, streamId: result.streamId, revision: result.revision, position: result.position } };
+      } catch (error) {
+        if (!(error instanceof WrongExpectedRevisionError)) throw error;
+        if (ctx.ifMatch !== undefined) throw new PreconditionFailedError(spec.streamId, ctx.ifMatch, error.actual);
+      }
+    }
+    throw new ContentionError(spec.streamId);
+  }
+
+  private toNewEvent(event: LedgerEvent, state: unknown, ctx: CommandContext): NewEvent {
+    const data = event.data as Record<string, unknown>;
+    const orgUnitId = typeof data.orgUnitId === 'string' ? data.orgUnitId : (state as { orgUnitId?: string }).orgUnitId;
+    return {
+      type: event.type,
+      data,
+      metadata: {
+        actor: ctx.principal.tokenId,
+        commandId: ctx.commandId,
+        correlationId: ctx.correlationId,
+        orgUnitId: orgUnitId ?? '',
+        schemaVersion: EVENT_SCHEMA_VERSIONS[event.type as LedgerEventType] ?? 1,
+      },
+    };
+  }
+}

@@ -1,0 +1,30 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { EventStore } from '@tongxin/event-store';
+import type { LedgerReadModel, ProjectionRunner } from '@tongxin/projections';
+import type { LedgerConfig } from '../config/config';
+import { ReadModelLaggingError } from './errors';
+import { EVENT_STORE, LEDGER_CONFIG, PROJECTION_RUNNER, READ_MODEL } from './tokens';
+
+/** The query side's door: read-your-writes (`minPosition`) and the position an as-of answer includes. */
+@Injectable()
+export class ReadSide {
+  constructor(
+    @Inject(READ_MODEL) readonly readModel: LedgerReadModel,
+    @Inject(PROJECTION_RUNNER) private readonly runner: ProjectionRunner,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(LEDGER_CONFIG) private readonly config: LedgerConfig,
+  ) {}
+
+  /** Waits until the read model includes `minPosition`, or fails with 503 after the configured wait. */
+  async caughtUp(minPosition?: number): Promise<void> {
+    if (minPosition === undefined || this.readModel.checkpoint() >= minPosition) return;
+    this.runner.wake();
+    const reached = await this.runner.waitForPosition(minPosition, this.config.minPositionWaitMs);
+    if (!reached) throw new ReadModelLaggingError(minPosition, this.readModel.checkpoint());
+  }
+
+  /** The last position an as-of answer includes: recorded by `asOf` and already projected. */
+  async positionAsOf(asOf: string): Promise<number> {
+    return Math.min(await this.store.positionAt(new Date(asOf).toISOString()), this.readModel.checkpoint());
+  }
+}

@@ -1,0 +1,24 @@
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { loadConfig } from './config/config';
+import { createApp } from './create-app';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const { app, generatedAdminToken } = await createApp(config);
+  await app.listen({ port: config.port, host: config.host });
+  const url = `http://localhost:${config.port}`;
+  Logger.log(`Tongxin Ledger serves ${url}/api/v1 (docs at ${url}/docs)`, 'Ledger');
+  if (generatedAdminToken) {
+    // Printed this once: only its SHA-256 is stored under the data directory.
+    process.stdout.write(
+      `\n  Admin token (shown once, keep it safe):\n\n    ${generatedAdminToken}\n\n` +
+        `  Try: curl -H "Authorization: Bearer ${generatedAdminToken}" ${url}/api/v1/stats/totals\n\n`,
+    );
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`Tongxin Ledger failed to start: ${(error as Error)?.stack ?? String(error)}\n`);
+  process.exit(1);
+});

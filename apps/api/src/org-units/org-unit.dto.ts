@@ -1,0 +1,23 @@
+import { ORG_UNIT_LEVELS, type OrgUnitLevel } from '@tongxin/domain';
+import { IsIn, IsString, Length, Matches } from 'class-validator';
+import { ID_PATTERN, Optional } from '../http/validators';
+
+export class RegisterOrgUnitDto {
+  /** Client-made id, so offline clients can refer to it before it syncs. */
+  @Optional() @IsString() @Matches(ID_PATTERN)
+  id?: string;
+
+  @IsString() @Length(1, 200)
+  name!: string;
+
+  @IsIn(ORG_UNIT_LEVELS)
+  level!: OrgUnitLevel;
+
+  /** Absent only for a root unit. */
+  @Optional() @IsString() @Matches(ID_PATTERN)
+  parentId?: string;
+
+  /** Administrative division code (行政区划代码). */
+  @Optional() @IsString() @Matches(/^[0-9A-Za-z]{1,20}$/)
+  code?: string;
+}

@@ -1,0 +1,52 @@
+import { IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
+import type { BreakdownRow, Totals, TotalsFilter } from '@tongxin/projections';
+import { badRequest } from '../http/problem';
+import { ReadSide } from '../ledger/read-side';
+import type { BreakdownBy, StatsQueryDto } from './stats-query.dto';
+
+export class GetTotalsQuery extends Query<Totals> {
+  constructor(readonly params: StatsQueryDto) {
+    super();
+  }
+}
+
+export class GetBreakdownQuery extends Query<{ rows: BreakdownRow[]; position: number }> {
+  constructor(readonly by: BreakdownBy, readonly params: StatsQueryDto) {
+    super();
+  }
+}
+
+function toFilter(params: StatsQueryDto): TotalsFilter {
+  if (params.from && params.to && params.from > params.to) {
+    throw badRequest([{ path: 'to', message: 'to must not be before from' }]);
+  }
+  return {
+    orgUnitId: params.orgUnitId, campaignId: params.campaignId, from: params.from, to: params.to,
+    category: params.category, venueType: params.venueType,
+    asOf: params.asOf === undefined ? undefined : new Date(params.asOf).toISOString(),
+  };
+}
+
+@QueryHandler(GetTotalsQuery)
+export class GetTotalsHandler implements IQueryHandler<GetTotalsQuery> {
+  constructor(private readonly readSide: ReadSide) {}
+
+  async execute({ params }: GetTotalsQuery): Promise<Totals> {
+    const filter = toFilter(params);
+    await this.readSide.caughtUp(params.minPosition === undefined ? undefined : Number(params.minPosition));
+    const totals = this.readSide.readModel.totals(filter);
+    return filter.asOf ? { ...totals, position: await this.readSide.positionAsOf(filter.asOf) } : totals;
+  }
+}
+
+@QueryHandler(GetBreakdownQuery)
+export class GetBreakdownHandler implements IQueryHandler<GetBreakdownQuery> {
+  constructor(private readonly readSide: ReadSide) {}
+
+  async execute({ by, params }: GetBreakdownQuery): Promise<{ rows: BreakdownRow[]; position: number }> {
+    const filter = toFilter(params);
+    await this.readSide.caughtUp(params.minPosition === undefined ? undefined : Number(params.minPosition));
+    const answer = this.readSide.readModel.breakdown(by, filter);
+    return filter.asOf ? { ...answer, position: await this.readSide.positionAsOf(filter.asOf) } : answer;
+  }
+}

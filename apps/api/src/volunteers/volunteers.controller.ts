@@ -1,0 +1,50 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { ReasonDto } from '../activities/activity.dto';
+import { CommandCtx } from '../http/command-context.decorator';
+import { checkPathId } from '../http/ids';
+import { respond } from '../http/respond';
+import type { CommandContext } from '../ledger/command-context';
+import { GetVolunteerQuery } from './get-volunteer.handler';
+import { LogHoursCommand } from './log-hours.handler';
+import { RegisterVolunteerCommand } from './register-volunteer.handler';
+import { ReviewHoursCommand } from './review-hours.handler';
+import { LogHoursDto, RegisterVolunteerDto } from './volunteer.dto';
+
+@ApiTags('volunteers')
+@ApiBearerAuth()
+@Controller('volunteers')
+export class VolunteersController {
+  constructor(private readonly commandBus: CommandBus, private readonly queryBus: QueryBus) {}
+
+  @Post()
+  async register(@Body() body: RegisterVolunteerDto, @CommandCtx() ctx: CommandContext, @Res({ passthrough: true }) reply: FastifyReply) {
+    return respond(reply, await this.commandBus.execute(new RegisterVolunteerCommand(body, ctx)));
+  }
+
+  @Post(':id/hours')
+  async logHours(@Param('id') id: string, @Body() body: LogHoursDto, @CommandCtx() ctx: CommandContext, @Res({ passthrough: true }) reply: FastifyReply) {
+    return respond(reply, await this.commandBus.execute(new LogHoursCommand(checkPathId(id), body, ctx)));
+  }
+
+  @Post(':id/hours/:entryId/verify')
+  @HttpCode(200)
+  async verify(@Param('id') id: string, @Param('entryId') entryId: string, @CommandCtx() ctx: CommandContext, @Res({ passthrough: true }) reply: FastifyReply) {
+    const command = new ReviewHoursCommand(checkPathId(id), checkPathId(entryId, 'entryId'), { verify: true }, ctx);
+    return respond(reply, await this.commandBus.execute(command));
+  }
+
+  @Post(':id/hours/:entryId/reject')
+  @HttpCode(200)
+  async reject(@Param('id') id: string, @Param('entryId') entryId: string, @Body() body: ReasonDto, @CommandCtx() ctx: CommandContext, @Res({ passthrough: true }) reply: FastifyReply) {
+    const command = new ReviewHoursCommand(checkPathId(id), checkPathId(entryId, 'entryId'), { verify: false, reason: body.reason }, ctx);
+    return respond(reply, await this.commandBus.execute(command));
+  }
+
+  @Get(':id')
+  async get(@Param('id') id: string) {
+    return this.queryBus.execute(new GetVolunteerQuery(checkPathId(id)));
+  }
+}

@@ -1,0 +1,128 @@
+import type { ReceiveDonation, RefundDonation } from '../commands';
+import { donationReceived, donationRefunded, fundsDisbursed } from '../testing/campaign-events';
+import { deciderSpec } from '../testing/decider-spec';
+import { campaignLaunched, noOrgUnit, org, TODAY, TOMORROW } from '../testing/fixtures';
+import { campaignDecider } from './campaign';
+
+const spec = deciderSpec(campaignDecider);
+const launched = campaignLaunched('c1', org.mayang);
+
+function receive(overrides: Partial<ReceiveDonation['data']> = {}, orgUnit = org.gaocun): ReceiveDonation {
+  return {
+    type: 'ReceiveDonation',
+    today: TODAY,
+    data: {
+      donationId: 'd1', campaignId: 'c1', orgUnitId: orgUnit.orgUnitId || 'nowhere',
+      donor: { name: '某企业', kind: 'organisation', anonymous: false }, kind: 'money', amount: 50_000,
+      receivedOn: TODAY, method: 'bank_transfer', reference: 'BANK-001', items: [], ...overrides,
+    },
+    orgUnit,
+  };
+}
+
+function refund(overrides: Partial<RefundDonation['data']> = {}): RefundDonation {
+  return {
+    type: 'RefundDonation',
+    today: TODAY,
+    data: { donationId: 'd1', refundId: 'r1', amount: 1_000, reason: '多转', refundedOn: TODAY, ...overrides },
+  };
+}
+
+describe('ReceiveDonation', () => {
+  it('receives money counted under an org unit inside the campaign', () => {
+    spec.given([launched]).when(receive()).then([{
+      type: 'DonationReceived',
+      data: {
+        donationId: 'd1', campaignId: 'c1', orgUnitId: 'gaocun', orgPath: ['hunan', 'huaihua', 'mayang', 'gaocun'],
+        donor: { name: '某企业', kind: 'organisation', anonymous: false }, kind: 'money', amount: 50_000,
+        receivedOn: TODAY, method: 'bank_transfer', reference: 'BANK-001', items: [],
+      },
+    }]);
+  });
+
+  it('receives goods with their items, at the campaign unit itself', () => {
+    const items = [{ description: '棉被', quantity: 30, unit: '床' }];
+    spec.given([launched]).when(receive({ kind: 'goods', method: null, items }, org.mayang))
+      .then([expect.objectContaining({ data: expect.objectContaining({ kind: 'goods', items, orgUnitId: 'mayang' }) })]);
+  });
+
+  it('keeps an anonymous donor\'s name in the event', () => {
+    const donor = { name: '李四', kind: 'individual' as const, anonymous: true };
+    spec.given([launched]).when(receive({ donor }))
+      .then([expect.objectContaining({ data: expect.objectContaining({ donor }) })]);
+  });
+
+  it('refuses a campaign that does not exist', () => {
+    spec.given([]).when(receive()).thenThrows('UNKNOWN_REFERENCE', 'campaignId');
+  });
+
+  it('refuses a donation id already received', () => {
+    spec.given([launched, donationReceived('d1', 100)]).when(receive()).thenThrows('ALREADY_EXISTS');
+  });
+
+  it('refuses an org unit that does not exist', () => {
+    spec.given([launched]).when(receive({}, noOrgUnit)).thenThrows('UNKNOWN_REFERENCE', 'orgUnitId');
+  });
+
+  it('refuses an org unit outside the campaign\'s subtree, above it or beside it', () => {
+    spec.given([launched]).when(receive({}, org.zhijiang)).thenThrows('INVALID_REFERENCE', 'orgUnitId');
+    spec.given([launched]).when(receive({}, org.huaihua)).thenThrows('INVALID_REFERENCE', 'orgUnitId');
+  });
+
+  it('refuses a receipt dated after today', () => {
+    spec.given([launched]).when(receive({ receivedOn: TOMORROW })).thenThrows('INVALID_VALUE', 'receivedOn');
+  });
+
+  it('refuses goods without items and money with items', () => {
+    spec.given([launched]).when(receive({ kind: 'goods', items: [] })).thenThrows('INVALID_VALUE', 'items');
+    spec.given([launched]).when(receive({ items: [{ description: '米', quantity: 1, unit: '袋' }] }))
+      .thenThrows('INVALID_VALUE', 'items');
+  });
+});
+
+describe('RefundDonation', () => {
+  const received = [launched, donationReceived('d1', 10_000)];
+
+  it('refunds money under the donation\'s org unit and kind', () => {
+    spec.given(received).when(refund()).then([{
+      type: 'DonationRefunded',
+      data: {
+        refundId: 'r1', donationId: 'd1', campaignId: 'c1', orgUnitId: 'gaocun',
+        orgPath: ['hunan', 'huaihua', 'mayang', 'gaocun'], kind: 'money', amount: 1_000, refundedOn: TODAY, reason: '多转',
+      },
+    }]);
+  });
+
+  it('refunds up to exactly what is left unrefunded', () => {
+    spec.given([...received, donationRefunded('d1', 'r1', 4_000)]).when(refund({ refundId: 'r2', amount: 6_000 }))
+      .then([expect.objectContaining({ data: expect.objectContaining({ amount: 6_000 }) })]);
+  });
+
+  it('may take the campaign balance below zero', () => {
+    spec.given([...received, fundsDisbursed('p1', 9_000)]).when(refund({ amount: 10_000 }))
+      .then([expect.objectContaining({ type: 'DonationRefunded' })]);
+  });
+
+  it('refuses a donation the campaign does not hold, or a campaign that does not exist', () => {
+    spec.given(received).when(refund({ donationId: 'd9' })).thenThrows('NOT_FOUND');
+    spec.given([]).when(refund()).thenThrows('NOT_FOUND');
+  });
+
+  it('refuses to refund goods in money', () => {
+    spec.given([launched, donationReceived('d1', 10_000, 'goods')]).when(refund()).thenThrows('INVALID_TRANSITION');
+  });
+
+  it('refuses a refund id already used on the donation', () => {
+    spec.given([...received, donationRefunded('d1', 'r1', 100)]).when(refund()).thenThrows('DUPLICATE_ENTRY', 'refundId');
+  });
+
+  it('refuses more than the unrefunded amount', () => {
+    spec.given(received).when(refund({ amount: 10_001 })).thenThrows('REFUND_EXCEEDS_DONATION', 'amount');
+    spec.given([...received, donationRefunded('d1', 'r1', 4_000)]).when(refund({ refundId: 'r2', amount: 6_001 }))
+      .thenThrows('REFUND_EXCEEDS_DONATION', 'amount');
+  });
+
+  it('refuses a refund dated after today', () => {
+    spec.given(received).when(refund({ refundedOn: TOMORROW })).thenThrows('INVALID_VALUE', 'refundedOn');
+  });
+});

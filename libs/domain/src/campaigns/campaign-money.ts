@@ -1,0 +1,106 @@
+/** The money commands of a campaign stream, decided against its folded balance. */
+import type { DisburseFunds, ReceiveDonation, RefundDonation } from '../commands';
+import { DomainError } from '../errors';
+import type { DonationReceived, DonationRefunded, FundsDisbursed } from '../events';
+import type { OrgUnitState } from '../org-units/org-unit';
+import { isWithin, requireNotAfterToday, requireOrgUnit } from '../rules';
+import type { CampaignState } from './campaign';
+
+function requireCampaign(state: CampaignState, campaignId: string): void {
+  if (!state.exists || state.campaignId !== campaignId) {
+    throw new DomainError('UNKNOWN_REFERENCE', `campaign ${campaignId} does not exist`, 'campaignId');
+  }
+}
+
+/** Money is counted under an org unit inside the campaign's subtree. */
+function requireUnitInCampaign(state: CampaignState, orgUnit: OrgUnitState | null, orgUnitId: string): OrgUnitState {
+  const unit = requireOrgUnit(orgUnit, orgUnitId);
+  if (!isWithin(unit.orgPath, state.orgUnitId)) {
+    throw new DomainError(
+      'INVALID_REFERENCE', `org unit ${orgUnitId} is outside campaign ${state.campaignId}'s org unit`, 'orgUnitId',
+    );
+  }
+  return unit;
+}
+
+export function decideReceiveDonation(command: ReceiveDonation, state: CampaignState): DonationReceived[] {
+  const { data, today } = command;
+  requireCampaign(state, data.campaignId);
+  if (Object.hasOwn(state.donations, data.donationId)) {
+    throw new DomainError('ALREADY_EXISTS', `donation ${data.donationId} already exists`);
+  }
+  const orgUnit = requireUnitInCampaign(state, command.orgUnit, data.orgUnitId);
+  requireNotAfterToday(data.receivedOn, today, 'receivedOn');
+  if (data.kind === 'goods' && data.items.length === 0) {
+    throw new DomainError('INVALID_VALUE', 'a goods donation lists at least one item', 'items');
+  }
+  if (data.kind === 'money' && data.items.length > 0) {
+    throw new DomainError('INVALID_VALUE', 'a money donation carries no items', 'items');
+  }
+  return [{
+    type: 'DonationReceived',
+    data: {
+      donationId: data.donationId, campaignId: data.campaignId, orgUnitId: data.orgUnitId,
+      orgPath: [...orgUnit.orgPath], donor: { ...data.donor }, kind: data.kind, amount: data.amount,
+      receivedOn: data.receivedOn, method: data.method, reference: data.reference,
+      items: data.items.map((item) => ({ ...item })),
+    },
+  }];
+}
+
+export function decideRefundDonation(command: RefundDonation, state: CampaignState): DonationRefunded[] {
+  const { data, today } = command;
+  // The donation is looked up on the campaign's state; a campaign that does not exist holds none.
+  const donation = state.exists && Object.hasOwn(state.donations, data.donationId)
+    ? state.donations[data.donationId]
+    : undefined;
+  if (!donation) throw new DomainError('NOT_FOUND', `donation ${data.donationId} does not exist`);
+  if (donation.kind !== 'money') {
+    throw new DomainError('INVALID_TRANSITION', `donation ${data.donationId} is goods; goods are not refunded in money`);
+  }
+  if (donation.refundIds.includes(data.refundId)) {
+    throw new DomainError('DUPLICATE_ENTRY', `refund ${data.refundId} already recorded`, 'refundId');
+  }
+  const unrefunded = donation.amount - donation.refunded;
+  if (data.amount > unrefunded) {
+    throw new DomainError(
+      'REFUND_EXCEEDS_DONATION', `refund of ${data.amount} exceeds the unrefunded ${unrefunded}`, 'amount',
+    );
+  }
+  requireNotAfterToday(data.refundedOn, today, 'refundedOn');
+  return [{
+    type: 'DonationRefunded',
+    data: {
+      refundId: data.refundId, donationId: data.donationId, campaignId: state.campaignId,
+      orgUnitId: donation.orgUnitId, orgPath: [...donation.orgPath], kind: donation.kind,
+      amount: data.amount, refundedOn: data.refundedOn, reason: data.reason,
+    },
+  }];
+}
+
+export function decideDisburseFunds(command: DisburseFunds, state: CampaignState): FundsDisbursed[] {
+  const { data, today, activity } = command;
+  requireCampaign(state, data.campaignId);
+  if (state.disbursementIds.includes(data.disbursementId)) {
+    throw new DomainError('ALREADY_EXISTS', `disbursement ${data.disbursementId} already exists`);
+  }
+  const orgUnit = requireUnitInCampaign(state, command.orgUnit, data.orgUnitId);
+  if (data.activityId !== null
+    && (!activity || !activity.exists || activity.voided || activity.activityId !== data.activityId)) {
+    throw new DomainError('UNKNOWN_REFERENCE', `activity ${data.activityId} does not exist`, 'activityId');
+  }
+  requireNotAfterToday(data.paidOn, today, 'paidOn');
+  if (data.amount > state.balance) {
+    throw new DomainError(
+      'INSUFFICIENT_BALANCE', `disbursement of ${data.amount} exceeds the balance ${state.balance}`, 'amount',
+    );
+  }
+  return [{
+    type: 'FundsDisbursed',
+    data: {
+      disbursementId: data.disbursementId, campaignId: data.campaignId, orgUnitId: data.orgUnitId,
+      orgPath: [...orgUnit.orgPath], amount: data.amount, purpose: data.purpose, paidOn: data.paidOn,
+      beneficiaries: data.beneficiaries, activityId: data.activityId,
+    },
+  }];
+}

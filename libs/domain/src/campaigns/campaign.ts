@@ -1,0 +1,139 @@
+/**
+ * Campaigns (stream campaign-{id}) and their money. The stream is the consistency boundary of the money:
+ * donations, refunds and disbursements of one campaign are decided against one folded balance.
+ */
+import type { CampaignCommand, LaunchCampaign } from '../commands';
+import type { Decider } from '../decider';
+import { DomainError } from '../errors';
+import type {
+  CampaignEvent, CampaignLaunched, DonatedItem, DonationKind, DonationReceived, DonationRefunded, DonorKind,
+  FundsDisbursed, PaymentMethod,
+} from '../events';
+import { requireOrgUnit } from '../rules';
+import { decideDisburseFunds, decideReceiveDonation, decideRefundDonation } from './campaign-money';
+
+export interface DonationState {
+  donationId: string;
+  kind: DonationKind;
+  amount: number;
+  /** Sum of this donation's refunds. */
+  refunded: number;
+  orgUnitId: string;
+  orgPath: string[];
+  receivedOn: string;
+  donor: { name: string; kind: DonorKind; anonymous: boolean };
+  method: PaymentMethod | null;
+  reference: string | null;
+  items: DonatedItem[];
+  refundIds: string[];
+}
+
+export interface CampaignState {
+  exists: boolean;
+  campaignId: string;
+  name: string;
+  orgUnitId: string;
+  orgPath: string[];
+  startsOn: string | null;
+  endsOn: string | null;
+  donations: Record<string, DonationState>;
+  disbursementIds: string[];
+  moneyReceived: number;
+  moneyRefunded: number;
+  goodsValueReceived: number;
+  disbursed: number;
+  /** moneyReceived - moneyRefunded - disbursed */
+  balance: number;
+}
+
+function decideLaunch(command: LaunchCampaign, state: CampaignState): CampaignLaunched[] {
+  const { data } = command;
+  if (state.exists) throw new DomainError('ALREADY_EXISTS', `campaign ${data.campaignId} already exists`);
+  const orgUnit = requireOrgUnit(command.orgUnit, data.orgUnitId);
+  if (data.startsOn !== null && data.endsOn !== null && data.endsOn < data.startsOn) {
+    throw new DomainError('INVALID_VALUE', `endsOn ${data.endsOn} is before startsOn ${data.startsOn}`, 'endsOn');
+  }
+  return [{
+    type: 'CampaignLaunched',
+    data: {
+      campaignId: data.campaignId, name: data.name, orgUnitId: data.orgUnitId, orgPath: [...orgUnit.orgPath],
+      startsOn: data.startsOn, endsOn: data.endsOn,
+    },
+  }];
+}
+
+function withBalance(state: CampaignState): CampaignState {
+  return { ...state, balance: state.moneyReceived - state.moneyRefunded - state.disbursed };
+}
+
+function evolveDonationReceived(state: CampaignState, { data }: DonationReceived): CampaignState {
+  const donation: DonationState = {
+    donationId: data.donationId, kind: data.kind, amount: data.amount, refunded: 0,
+    orgUnitId: data.orgUnitId, orgPath: [...data.orgPath], receivedOn: data.receivedOn,
+    donor: { ...data.donor }, method: data.method, reference: data.reference,
+    items: data.items.map((item) => ({ ...item })), refundIds: [],
+  };
+  return withBalance({
+    ...state,
+    donations: { ...state.donations, [data.donationId]: donation },
+    moneyReceived: state.moneyReceived + (data.kind === 'money' ? data.amount : 0),
+    goodsValueReceived: state.goodsValueReceived + (data.kind === 'goods' ? data.amount : 0),
+  });
+}
+
+function evolveDonationRefunded(state: CampaignState, { data }: DonationRefunded): CampaignState {
+  const donation = state.donations[data.donationId];
+  if (!donation) return state;
+  const refundedDonation: DonationState = {
+    ...donation, refunded: donation.refunded + data.amount, refundIds: [...donation.refundIds, data.refundId],
+  };
+  return withBalance({
+    ...state,
+    donations: { ...state.donations, [data.donationId]: refundedDonation },
+    moneyRefunded: state.moneyRefunded + (data.kind === 'money' ? data.amount : 0),
+  });
+}
+
+function evolveFundsDisbursed(state: CampaignState, { data }: FundsDisbursed): CampaignState {
+  return withBalance({
+    ...state,
+    disbursementIds: [...state.disbursementIds, data.disbursementId],
+    disbursed: state.disbursed + data.amount,
+  });
+}
+
+export const campaignDecider: Decider<CampaignCommand, CampaignEvent, CampaignState> = {
+  initialState: () => ({
+    exists: false, campaignId: '', name: '', orgUnitId: '', orgPath: [], startsOn: null, endsOn: null,
+    donations: {}, disbursementIds: [],
+    moneyReceived: 0, moneyRefunded: 0, goodsValueReceived: 0, disbursed: 0, balance: 0,
+  }),
+  evolve: (state, event) => {
+    switch (event.type) {
+      case 'CampaignLaunched': {
+        const { campaignId, name, orgUnitId, orgPath, startsOn, endsOn } = event.data;
+        return { ...state, exists: true, campaignId, name, orgUnitId, orgPath: [...orgPath], startsOn, endsOn };
+      }
+      case 'DonationReceived':
+        return evolveDonationReceived(state, event);
+      case 'DonationRefunded':
+        return evolveDonationRefunded(state, event);
+      case 'FundsDisbursed':
+        return evolveFundsDisbursed(state, event);
+      default:
+        return state;
+    }
+  },
+  decide: (command, state) => {
+    switch (command.type) {
+      case 'LaunchCampaign':
+        return decideLaunch(command, state);
+      case 'ReceiveDonation':
+        return decideReceiveDonation(command, state);
+      case 'RefundDonation':
+        return decideRefundDonation(command, state);
+      case 'DisburseFunds':
+        return decideDisburseFunds(command, state);
+    }
+  },
+};

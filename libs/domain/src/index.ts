@@ -1,0 +1,10 @@
+export * from './events';
+export * from './commands';
+export * from './errors';
+export * from './decider';
+export * from './dates';
+export { isWithin } from './rules';
+export * from './org-units/org-unit';
+export * from './campaigns/campaign';
+export * from './activities/activity';
+export * from './volunteers/volunteer';

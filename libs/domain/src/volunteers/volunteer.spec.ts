@@ -1,0 +1,107 @@
+import type { RegisterVolunteer, RejectHours, VerifyHours } from '../commands';
+import { deciderSpec, expectEvolveLeavesInputUnchanged } from '../testing/decider-spec';
+import { noOrgUnit, org } from '../testing/fixtures';
+import { hoursLogged, hoursRejected, hoursVerified, volunteerRegistered } from '../testing/volunteer-events';
+import { volunteerDecider } from './volunteer';
+
+const spec = deciderSpec(volunteerDecider);
+const logged = [volunteerRegistered, hoursLogged('e1', 120)];
+
+function register(orgUnit = org.xinying): RegisterVolunteer {
+  return {
+    type: 'RegisterVolunteer',
+    data: { volunteerId: 'v1', orgUnitId: orgUnit.orgUnitId || 'nowhere', name: '阿依古丽', phone: null },
+    orgUnit,
+  };
+}
+const verify = (entryId = 'e1'): VerifyHours => ({ type: 'VerifyHours', data: { volunteerId: 'v1', entryId } });
+const reject = (entryId = 'e1'): RejectHours => ({ type: 'RejectHours', data: { volunteerId: 'v1', entryId, reason: '未到场' } });
+
+describe('RegisterVolunteer', () => {
+  it('registers a volunteer with the path of the org unit', () => {
+    spec.given([]).when(register()).then([{
+      type: 'VolunteerRegistered',
+      data: { volunteerId: 'v1', orgUnitId: 'xinying', orgPath: ['hunan', 'huaihua', 'mayang', 'gaocun', 'xinying'], name: '阿依古丽', phone: null },
+    }]);
+  });
+
+  it('refuses a volunteer id already registered', () => {
+    spec.given([volunteerRegistered]).when(register()).thenThrows('ALREADY_EXISTS');
+  });
+
+  it('refuses an org unit that does not exist', () => {
+    spec.given([]).when(register(noOrgUnit)).thenThrows('UNKNOWN_REFERENCE', 'orgUnitId');
+  });
+});
+
+describe('VerifyHours', () => {
+  it('verifies a pending entry', () => {
+    spec.given(logged).when(verify()).then([hoursVerified('e1')]);
+  });
+
+  it('does nothing for an entry already verified', () => {
+    spec.given([...logged, hoursVerified('e1')]).when(verify()).thenNothing();
+  });
+
+  it('refuses an unknown volunteer or entry', () => {
+    spec.given([]).when(verify()).thenThrows('NOT_FOUND');
+    spec.given(logged).when(verify('e9')).thenThrows('NOT_FOUND');
+  });
+
+  it('refuses a rejected entry', () => {
+    spec.given([...logged, hoursRejected('e1')]).when(verify()).thenThrows('INVALID_TRANSITION');
+  });
+});
+
+describe('RejectHours', () => {
+  it('rejects a pending entry with a reason', () => {
+    spec.given(logged).when(reject()).then([hoursRejected('e1')]);
+  });
+
+  it('rejects an entry already verified', () => {
+    spec.given([...logged, hoursVerified('e1')]).when(reject()).then([hoursRejected('e1')]);
+  });
+
+  it('refuses an unknown volunteer or entry', () => {
+    spec.given([]).when(reject()).thenThrows('NOT_FOUND');
+    spec.given(logged).when(reject('e9')).thenThrows('NOT_FOUND');
+  });
+
+  it('refuses an entry already rejected', () => {
+    spec.given([...logged, hoursRejected('e1')]).when(reject()).thenThrows('INVALID_TRANSITION');
+  });
+});
+
+describe('volunteer evolve', () => {
+  it('starts from a volunteer that does not exist', () => {
+    expect(spec.given([]).state()).toEqual({
+      exists: false, volunteerId: '', orgUnitId: '', orgPath: [], name: '', phone: null, entries: {},
+      minutesLogged: 0, minutesVerified: 0,
+    });
+  });
+
+  it('keeps entries with their status and minutes logged (not rejected) and verified', () => {
+    const state = spec.given([
+      volunteerRegistered, hoursLogged('e1', 60), hoursLogged('e2', 90), hoursLogged('e3', 30), hoursLogged('e4', 45),
+      hoursVerified('e1'), hoursVerified('e2'), hoursRejected('e2', '重复'), hoursRejected('e3'),
+    ]).state();
+    expect(state).toMatchObject({
+      exists: true, volunteerId: 'v1', orgUnitId: 'xinying', name: '阿依古丽', phone: '13800000000',
+      minutesLogged: 105, minutesVerified: 60,
+    });
+    expect(Object.values(state.entries).map((entry) => entry.status)).toEqual(['verified', 'rejected', 'rejected', 'pending']);
+    expect(state.entries.e2).toEqual({
+      entryId: 'e2', activityId: null, orgUnitId: 'xinying', orgPath: ['hunan', 'huaihua', 'mayang', 'gaocun', 'xinying'],
+      campaignId: null, servedOn: '2024-06-10', minutes: 90, description: null, status: 'rejected', rejectionReason: '重复',
+    });
+  });
+
+  it.each([
+    ['a registration', [], volunteerRegistered],
+    ['logged hours', [volunteerRegistered], hoursLogged('e1', 60)],
+    ['a verification', [volunteerRegistered, hoursLogged('e1', 60)], hoursVerified('e1')],
+    ['a rejection', [volunteerRegistered, hoursLogged('e1', 60), hoursVerified('e1')], hoursRejected('e1')],
+  ] as const)('leaves the state it is given unchanged by %s', (_, given, event) => {
+    expectEvolveLeavesInputUnchanged(volunteerDecider, [...given], event);
+  });
+});

@@ -1,0 +1,173 @@
+/** Volunteers (stream volunteer-{id}) and their hour entries; each entry is one participation (人次). */
+import type { LogHours, RegisterVolunteer, RejectHours, VerifyHours, VolunteerCommand } from '../commands';
+import type { Decider } from '../decider';
+import { DomainError } from '../errors';
+import type {
+  HoursLogged, HoursRejected, HoursVerified, VolunteerEvent, VolunteerRegistered,
+} from '../events';
+import { requireNotAfterToday, requireOrgUnit } from '../rules';
+
+/** A volunteer's entries on one calendar day, not rejected, may not add up to more than a day. */
+export const MAX_MINUTES_PER_DAY = 1440;
+
+export interface HourEntryState {
+  entryId: string;
+  activityId: string | null;
+  orgUnitId: string;
+  orgPath: string[];
+  campaignId: string | null;
+  servedOn: string;
+  minutes: number;
+  description: string | null;
+  status: 'pending' | 'verified' | 'rejected';
+  rejectionReason: string | null;
+}
+
+export interface VolunteerState {
+  exists: boolean;
+  volunteerId: string;
+  orgUnitId: string;
+  orgPath: string[];
+  name: string;
+  phone: string | null;
+  entries: Record<string, HourEntryState>;
+  /** Minutes of entries not rejected. */
+  minutesLogged: number;
+  minutesVerified: number;
+}
+
+function decideRegister(command: RegisterVolunteer, state: VolunteerState): VolunteerRegistered[] {
+  const { data } = command;
+  if (state.exists) throw new DomainError('ALREADY_EXISTS', `volunteer ${data.volunteerId} already exists`);
+  const orgUnit = requireOrgUnit(command.orgUnit, data.orgUnitId);
+  return [{
+    type: 'VolunteerRegistered',
+    data: { volunteerId: data.volunteerId, orgUnitId: data.orgUnitId, orgPath: [...orgUnit.orgPath], name: data.name, phone: data.phone },
+  }];
+}
+
+function decideLogHours(command: LogHours, state: VolunteerState): HoursLogged[] {
+  const { data, today, activity } = command;
+  if (!state.exists) throw new DomainError('NOT_FOUND', `volunteer ${data.volunteerId} does not exist`);
+  if (Object.hasOwn(state.entries, data.entryId)) {
+    throw new DomainError('DUPLICATE_ENTRY', `hour entry ${data.entryId} already recorded`, 'entryId');
+  }
+  let where = { orgUnitId: state.orgUnitId, orgPath: state.orgPath, campaignId: null as string | null };
+  if (data.activityId !== null) {
+    if (!activity || !activity.exists || activity.activityId !== data.activityId) {
+      throw new DomainError('UNKNOWN_REFERENCE', `activity ${data.activityId} does not exist`, 'activityId');
+    }
+    if (activity.voided) {
+      throw new DomainError('INVALID_REFERENCE', `activity ${data.activityId} is void`, 'activityId');
+    }
+    where = { orgUnitId: activity.orgUnitId, orgPath: activity.orgPath, campaignId: activity.campaignId };
+  }
+  requireNotAfterToday(data.servedOn, today, 'servedOn');
+  const minutesThatDay = Object.values(state.entries)
+    .filter((entry) => entry.servedOn === data.servedOn && entry.status !== 'rejected')
+    .reduce((sum, entry) => sum + entry.minutes, 0);
+  if (minutesThatDay + data.minutes > MAX_MINUTES_PER_DAY) {
+    throw new DomainError(
+      'INVALID_VALUE',
+      `${data.servedOn} already holds ${minutesThatDay} minutes; ${data.minutes} more exceed ${MAX_MINUTES_PER_DAY}`,
+      'minutes',
+    );
+  }
+  return [{
+    type: 'HoursLogged',
+    data: {
+      volunteerId: data.volunteerId, entryId: data.entryId, activityId: data.activityId,
+      orgUnitId: where.orgUnitId, orgPath: [...where.orgPath], campaignId: where.campaignId,
+      servedOn: data.servedOn, minutes: data.minutes, description: data.description,
+    },
+  }];
+}
+
+function requireEntry(state: VolunteerState, volunteerId: string, entryId: string): HourEntryState {
+  if (!state.exists) throw new DomainError('NOT_FOUND', `volunteer ${volunteerId} does not exist`);
+  if (!Object.hasOwn(state.entries, entryId)) throw new DomainError('NOT_FOUND', `hour entry ${entryId} does not exist`);
+  return state.entries[entryId];
+}
+
+function decideVerify(command: VerifyHours, state: VolunteerState): HoursVerified[] {
+  const { volunteerId, entryId } = command.data;
+  const entry = requireEntry(state, volunteerId, entryId);
+  if (entry.status === 'rejected') {
+    throw new DomainError('INVALID_TRANSITION', `hour entry ${entryId} was rejected and cannot be verified`);
+  }
+  if (entry.status === 'verified') return [];
+  return [{ type: 'HoursVerified', data: { volunteerId, entryId } }];
+}
+
+function decideReject(command: RejectHours, state: VolunteerState): HoursRejected[] {
+  const { volunteerId, entryId, reason } = command.data;
+  const entry = requireEntry(state, volunteerId, entryId);
+  if (entry.status === 'rejected') {
+    throw new DomainError('INVALID_TRANSITION', `hour entry ${entryId} is already rejected`);
+  }
+  return [{ type: 'HoursRejected', data: { volunteerId, entryId, reason } }];
+}
+
+function withEntry(state: VolunteerState, entry: HourEntryState): VolunteerState {
+  return { ...state, entries: { ...state.entries, [entry.entryId]: entry } };
+}
+
+function evolveVerified(state: VolunteerState, { data }: HoursVerified): VolunteerState {
+  const entry = state.entries[data.entryId];
+  if (!entry || entry.status !== 'pending') return state;
+  const next = withEntry(state, { ...entry, status: 'verified' });
+  return { ...next, minutesVerified: state.minutesVerified + entry.minutes };
+}
+
+function evolveRejected(state: VolunteerState, { data }: HoursRejected): VolunteerState {
+  const entry = state.entries[data.entryId];
+  if (!entry || entry.status === 'rejected') return state;
+  const next = withEntry(state, { ...entry, status: 'rejected', rejectionReason: data.reason });
+  return {
+    ...next,
+    minutesLogged: state.minutesLogged - entry.minutes,
+    minutesVerified: state.minutesVerified - (entry.status === 'verified' ? entry.minutes : 0),
+  };
+}
+
+export const volunteerDecider: Decider<VolunteerCommand, VolunteerEvent, VolunteerState> = {
+  initialState: () => ({
+    exists: false, volunteerId: '', orgUnitId: '', orgPath: [], name: '', phone: null,
+    entries: {}, minutesLogged: 0, minutesVerified: 0,
+  }),
+  evolve: (state, event) => {
+    switch (event.type) {
+      case 'VolunteerRegistered': {
+        const { volunteerId, orgUnitId, orgPath, name, phone } = event.data;
+        return { ...state, exists: true, volunteerId, orgUnitId, orgPath: [...orgPath], name, phone };
+      }
+      case 'HoursLogged': {
+        const { data } = event;
+        const entry: HourEntryState = {
+          entryId: data.entryId, activityId: data.activityId, orgUnitId: data.orgUnitId, orgPath: [...data.orgPath],
+          campaignId: data.campaignId, servedOn: data.servedOn, minutes: data.minutes,
+          description: data.description, status: 'pending', rejectionReason: null,
+        };
+        return { ...withEntry(state, entry), minutesLogged: state.minutesLogged + data.minutes };
+      }
+      case 'HoursVerified':
+        return evolveVerified(state, event);
+      case 'HoursRejected':
+        return evolveRejected(state, event);
+      default:
+        return state;
+    }
+  },
+  decide: (command, state) => {
+    switch (command.type) {
+      case 'RegisterVolunteer':
+        return decideRegister(command, state);
+      case 'LogHours':
+        return decideLogHours(command, state);
+      case 'VerifyHours':
+        return decideVerify(command, state);
+      case 'RejectHours':
+        return decideReject(command, state);
+    }
+  },
+};
