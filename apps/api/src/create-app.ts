@@ -35,6 +35,13 @@ export async function createApp(config: LedgerConfig, logger: LoggerService | Lo
     const { body, headers } = problems.toProblem(error);
     reply.status(body.status).headers(headers).header('content-type', PROBLEM_CONTENT_TYPE).send(body);
   });
+  // Bodiless commands (verify) may still say Content-Type: application/json; an empty body is no body.
+  const parseJson = fastify.getDefaultJsonParser('error', 'error');
+  fastify.removeContentTypeParser('application/json');
+  fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, raw, done) => {
+    if (raw === '' || (typeof raw === 'string' && raw.trim() === '')) return done(null, undefined);
+    parseJson(request, raw, done);
+  });
   // A JSON body must be an object; arrays, strings and null are refused before any handler runs.
   fastify.addHook('preValidation', async (request) => {
     const body = request.body as unknown;

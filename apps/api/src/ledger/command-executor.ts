@@ -18,6 +18,12 @@ export interface Folded<S> {
   events: RecordedEvent[];
 }
 
+/** What folding a stream needs; every Decider is one (method parameters are bivariant). */
+export interface Folder<S> {
+  initialState(): S;
+  evolve(state: S, event: LedgerEvent): S;
+}
+
 export interface CommandSpec<C, E extends LedgerEvent, S> {
   streamId: string;
   decider: Decider<C, E, S>;
@@ -41,7 +47,7 @@ export class CommandExecutor {
     private readonly eventBus: EventBus,
   ) {}
 
-  async load<S>(streamId: string, decider: Pick<Decider<never, LedgerEvent, S>, 'initialState' | 'evolve'>): Promise<Folded<S>> {
+  async load<S>(streamId: string, decider: Folder<S>): Promise<Folded<S>> {
     const events = await this.store.readStream(streamId);
     let state = decider.initialState();
     for (const event of events) state = decider.evolve(state, { type: event.type, data: event.data } as LedgerEvent);
@@ -51,7 +57,7 @@ export class CommandExecutor {
   async execute<C, E extends LedgerEvent, S>(spec: CommandSpec<C, E, S>): Promise<CommandResult> {
     const { ctx } = spec;
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-      const { state, revision, events } = await this.load(spec.streamId, spec.decider as never);
+      const { state, revision, events } = await this.load<S>(spec.streamId, spec.decider);
       if (ctx.ifMatch !== undefined && ctx.ifMatch !== revision) {
         throw new PreconditionFailedError(spec.streamId, ctx.ifMatch, revision);
       }

@@ -1,0 +1,48 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import type { EventStore } from './event-store';
+import { SqliteEventStore } from './sqlite/sqlite-event-store';
+
+export type StoreLocation =
+  | { kind: 'sqlite'; path: string }
+  | { kind: 'postgres'; url: string }
+  | { kind: 'kurrentdb'; url: string };
+
+/**
+ * `sqlite:./data/tongxin.db` (relative to the working directory), `sqlite:/abs/path.db`, `sqlite:///abs/path.db`
+ * or `sqlite::memory:`; `postgres://…` / `postgresql://…`; `kurrentdb://…` / `esdb://…`.
+ */
+export function parseStoreUrl(url: string): StoreLocation {
+  const trimmed = url.trim();
+  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(trimmed)?.[1]?.toLowerCase();
+  switch (scheme) {
+    case 'sqlite': {
+      let path = trimmed.slice('sqlite:'.length);
+      if (path.startsWith('//')) path = path.slice(2);
+      if (path === '') throw new Error(`store URL ${url} names no file`);
+      return { kind: 'sqlite', path: path === ':memory:' ? path : resolve(path) };
+    }
+    case 'postgres':
+    case 'postgresql':
+      return { kind: 'postgres', url: trimmed };
+    case 'kurrentdb':
+    case 'esdb':
+      return { kind: 'kurrentdb', url: trimmed };
+    default:
+      throw new Error(`unsupported store URL ${url}: expected sqlite:, postgres://, postgresql://, kurrentdb:// or esdb://`);
+  }
+}
+
+/** Opens the event store a URL names; for SQLite, creates the file's directory first. */
+export async function createEventStore(url: string): Promise<EventStore> {
+  const location = parseStoreUrl(url);
+  switch (location.kind) {
+    case 'sqlite':
+      if (location.path !== ':memory:') mkdirSync(dirname(location.path), { recursive: true });
+      return new SqliteEventStore(location.path);
+    case 'postgres':
+      throw new Error('the PostgreSQL event-store adapter arrives with the server-stores issue; use sqlite: for now');
+    case 'kurrentdb':
+      throw new Error('the KurrentDB event-store adapter arrives with the server-stores issue; use sqlite: for now');
+  }
+}

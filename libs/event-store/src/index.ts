@@ -1,0 +1,3 @@
+export * from './event-store';
+export { SqliteEventStore, type SqliteEventStoreOptions } from './sqlite/sqlite-event-store';
+export { createEventStore, parseStoreUrl, type StoreLocation } from './create-event-store';

@@ -1,0 +1,140 @@
+import type Database from 'better-sqlite3';
+import {
+  ANY, IdempotencyKeyReusedError, NO_STREAM, STREAM_EXISTS, UniqueKeyTakenError, WrongExpectedRevisionError,
+  type AppendResult, type ExpectedRevision,
+} from '../event-store';
+import type { Outcome } from './group-commit';
+import { isUnavailable, toStoreError } from './sqlite-errors';
+
+/** An append with its JSON already serialised, so a bad payload fails its caller before any transaction. */
+export interface AppendRequest {
+  streamId: string;
+  events: { type: string; data: string; metadata: string }[];
+  expectedRevision: ExpectedRevision;
+  idempotency?: { key: string; fingerprint: string; response: string };
+  uniqueKeys: string[];
+}
+
+/**
+ * The SQL of appending. Each request in a group is checked against the database as it stands inside the
+ * open transaction, which already includes the writes of the requests before it in the same group: a
+ * second append to one stream sees the first one's revision, a second claim of a unique key or an
+ * idempotency key sees the first claim. Every check runs before the request's first write, so a request
+ * that fails a check has written nothing and needs no SAVEPOINT; its neighbours commit normally.
+ */
+export class SqliteAppender {
+  private readonly streamRevision: Database.Statement<[string], { revision: number }>;
+  private readonly idempotencyRecord: Database.Statement<[string], { fingerprint: string; response: string; result: string }>;
+  private readonly uniqueKeyOwner: Database.Statement<[string], { stream_id: string }>;
+  private readonly lastRecordedAt: Database.Statement<[], { recorded_at: string }>;
+  private readonly insertEvent: Database.Statement<[string, number, string, string, string, string]>;
+  private readonly upsertStream: Database.Statement<[string, number]>;
+  private readonly insertUniqueKey: Database.Statement<[string, string]>;
+  private readonly insertIdempotency: Database.Statement<[string, string, string, string, string]>;
+  private readonly groupTransaction: Database.Transaction<(requests: AppendRequest[]) => Outcome<AppendResult>[]>;
+
+  constructor(db: Database.Database, private readonly now: () => Date = () => new Date()) {
+    this.streamRevision = db.prepare('SELECT revision FROM streams WHERE stream_id = ?');
+    this.idempotencyRecord = db.prepare('SELECT fingerprint, response, result FROM idempotency_records WHERE key = ?');
+    this.uniqueKeyOwner = db.prepare('SELECT stream_id FROM unique_keys WHERE key = ?');
+    this.lastRecordedAt = db.prepare('SELECT recorded_at FROM events ORDER BY position DESC LIMIT 1');
+    this.insertEvent = db.prepare(
+      'INSERT INTO events (stream_id, revision, type, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?)',
+    );
+    this.upsertStream = db.prepare(
+      'INSERT INTO streams (stream_id, revision) VALUES (?, ?) ON CONFLICT (stream_id) DO UPDATE SET revision = excluded.revision',
+    );
+    this.insertUniqueKey = db.prepare('INSERT INTO unique_keys (key, stream_id) VALUES (?, ?)');
+    this.insertIdempotency = db.prepare(
+      'INSERT INTO idempotency_records (key, fingerprint, response, result, created_at) VALUES (?, ?, ?, ?, ?)',
+    );
+    this.groupTransaction = db.transaction((requests: AppendRequest[]) => {
+      const recordedAt = this.nextRecordedAt();
+      return requests.map((request) => this.apply(request, recordedAt));
+    });
+  }
+
+  /**
+   * Commits a group in one IMMEDIATE transaction (the write lock is taken up front, so another process
+   * cannot slip a commit between our reads and writes). If the transaction throws for a reason that is not
+   * the database being unavailable (a bug, a constraint we did not foresee), the group is rolled back and
+   * each request is retried in a transaction of its own, so only the culprit fails.
+   */
+  commitGroup(requests: AppendRequest[]): Outcome<AppendResult>[] {
+    try {
+      return this.groupTransaction.immediate(requests);
+    } catch (error) {
+      if (isUnavailable(error)) throw toStoreError(error, 'append');
+      if (requests.length === 1) return [{ ok: false, error }];
+      return requests.map((request) => {
+        try {
+          return this.groupTransaction.immediate([request])[0];
+        } catch (alone) {
+          return { ok: false, error: toStoreError(alone, 'append') };
+        }
+      });
+    }
+  }
+
+  /** The commit time of this group: now, but never earlier than the last event's, so it is monotone. */
+  private nextRecordedAt(): string {
+    const now = this.now().toISOString();
+    const last = this.lastRecordedAt.get()?.recorded_at;
+    // Fixed-width ISO UTC strings order lexicographically as instants.
+    return last !== undefined && last > now ? last : now;
+  }
+
+  private apply(request: AppendRequest, recordedAt: string): Outcome<AppendResult> {
+    const { streamId, idempotency } = request;
+    // 1. A known idempotency key answers before anything else: a retry must not meet its own first write.
+    if (idempotency) {
+      const stored = this.idempotencyRecord.get(idempotency.key);
+      if (stored) {
+        if (stored.fingerprint !== idempotency.fingerprint) {
+          return { ok: false, error: new IdempotencyKeyReusedError(idempotency.key) };
+        }
+        const result = JSON.parse(stored.result) as AppendResult;
+        return { ok: true, value: { ...result, replayed: true, response: JSON.parse(stored.response) } };
+      }
+    }
+    // 2. Expected revision against the stream as it stands, earlier appends of this group included.
+    const current = this.streamRevision.get(streamId)?.revision ?? -1;
+    if (!revisionMatches(request.expectedRevision, current)) {
+      return { ok: false, error: new WrongExpectedRevisionError(streamId, request.expectedRevision, current) };
+    }
+    // 3. Unique keys, all or none.
+    for (const key of request.uniqueKeys) {
+      const owner = this.uniqueKeyOwner.get(key);
+      if (owner) return { ok: false, error: new UniqueKeyTakenError(key, owner.stream_id) };
+    }
+    // 4. All checks passed: write.
+    let firstPosition = 0;
+    let position = 0;
+    request.events.forEach((event, index) => {
+      const info = this.insertEvent.run(streamId, current + 1 + index, event.type, event.data, event.metadata, recordedAt);
+      position = Number(info.lastInsertRowid);
+      if (index === 0) firstPosition = position;
+    });
+    const revision = current + request.events.length;
+    this.upsertStream.run(streamId, revision);
+    for (const key of request.uniqueKeys) this.insertUniqueKey.run(key, streamId);
+    const result: AppendResult = { streamId, revision, position, firstPosition };
+    if (idempotency) {
+      this.insertIdempotency.run(idempotency.key, idempotency.fingerprint, idempotency.response, JSON.stringify(result), recordedAt);
+    }
+    return { ok: true, value: result };
+  }
+}
+
+function revisionMatches(expected: ExpectedRevision, current: number): boolean {
+  switch (expected) {
+    case ANY:
+      return true;
+    case NO_STREAM:
+      return current === -1;
+    case STREAM_EXISTS:
+      return current >= 0;
+    default:
+      return expected === current;
+  }
+}

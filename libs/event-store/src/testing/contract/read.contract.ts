@@ -1,0 +1,107 @@
+import { ANY, NO_STREAM, type RecordedEvent } from '../../event-store';
+import { events, ISO_UTC_MILLIS, newEvent, sleep, type ContractContext } from './context';
+
+export function readContract(t: ContractContext): void {
+  it('reads a stream in revision order, from a revision, and [] for a missing stream', async () => {
+    const stream = t.stream('activity');
+    await t.store().appendToStream(stream, events(2), { expectedRevision: NO_STREAM });
+    await t.store().appendToStream(t.stream('between'), events(1), { expectedRevision: NO_STREAM });
+    await t.store().appendToStream(stream, events(2), { expectedRevision: 1 });
+    const all = await t.store().readStream(stream);
+    expect(all.map((event) => event.revision)).toEqual([0, 1, 2, 3]);
+    expect(all.every((event) => event.streamId === stream)).toBe(true);
+    expect((await t.store().readStream(stream, { fromRevision: 2 })).map((event) => event.revision)).toEqual([2, 3]);
+    expect(await t.store().readStream(t.stream('nobody'))).toEqual([]);
+  });
+
+  it('keeps type, data and metadata exactly', async () => {
+    const stream = t.stream('donation');
+    const data = { amount: 150_000, donor: { name: '张三', anonymous: false }, items: [{ description: '大米', quantity: 50 }], note: null };
+    const metadata = { actor: 'officer-7', commandId: 'c-1', correlationId: 'r-1', orgUnitId: 'gaocun', schemaVersion: 1 };
+    await t.store().appendToStream(stream, [{ type: 'DonationReceived', data, metadata }], { expectedRevision: NO_STREAM });
+    const [event] = await t.store().readStream(stream);
+    expect(event).toMatchObject({ streamId: stream, revision: 0, type: 'DonationReceived', data, metadata });
+  });
+
+  it('reads the global log in position order, after a position, up to a limit, without skip or repeat', async () => {
+    const base = await t.store().headPosition();
+    const streams = ['a', 'b', 'c'].map((name) => t.stream(name));
+    for (let round = 0; round < 3; round++) {
+      for (const stream of streams) await t.store().appendToStream(stream, [newEvent('Tick', { round })], { expectedRevision: ANY });
+    }
+    const all = await t.store().readAll({ after: base, limit: 100 });
+    expect(all.map((event) => event.position)).toEqual(range(base + 1, 9));
+    expect(all.map((event) => [event.streamId, event.data.round])).toEqual(
+      [0, 1, 2].flatMap((round) => streams.map((stream) => [stream, round])),
+    );
+    const paged: RecordedEvent[] = [];
+    for (let after = base; ; ) {
+      const page = await t.store().readAll({ after, limit: 2 });
+      expect(page.length).toBeLessThanOrEqual(2);
+      if (page.length === 0) break;
+      paged.push(...page);
+      after = page[page.length - 1].position;
+    }
+    expect(paged).toEqual(all);
+    expect(await t.store().readAll({ after: base + 9, limit: 10 })).toEqual([]);
+  });
+
+  it('streams the whole log over many pages exactly as readAll returns it', async () => {
+    const base = await t.store().headPosition();
+    for (let index = 0; index < 6; index++) {
+      await t.store().appendToStream(t.stream(`s${index % 2}`), events(5), { expectedRevision: ANY });
+    }
+    const streamed: RecordedEvent[] = [];
+    for await (const event of t.store().streamAll({ after: base, batchSize: 4 })) streamed.push(event);
+    expect(streamed).toHaveLength(30);
+    expect(streamed).toEqual(await t.store().readAll({ after: base, limit: 1000 }));
+  });
+
+  it('gives committed events strictly increasing positions with no gaps, ending at the head', async () => {
+    const base = await t.store().headPosition();
+    for (let index = 0; index < 5; index++) {
+      await t.store().appendToStream(t.stream(`p${index}`), events(index + 1), { expectedRevision: NO_STREAM });
+    }
+    const all = await t.store().readAll({ after: base, limit: 100 });
+    expect(all.map((event) => event.position)).toEqual(range(base + 1, 15));
+    expect(await t.store().headPosition()).toBe(base + 15);
+  });
+
+  it('stamps recordedAt at commit as ISO UTC with milliseconds, non-decreasing with position', async () => {
+    const base = await t.store().headPosition();
+    const before = Date.now();
+    for (let index = 0; index < 5; index++) {
+      await t.store().appendToStream(t.stream('clock'), events(2), { expectedRevision: ANY });
+    }
+    const after = Date.now();
+    const all = await t.store().readAll({ after: base, limit: 100 });
+    for (const event of all) {
+      expect(event.recordedAt).toMatch(ISO_UTC_MILLIS);
+      expect(Date.parse(event.recordedAt)).toBeGreaterThanOrEqual(before - 1000);
+      expect(Date.parse(event.recordedAt)).toBeLessThanOrEqual(after + 1000);
+    }
+    const stamps = all.map((event) => event.recordedAt);
+    expect(stamps).toEqual([...stamps].sort());
+  });
+
+  it('answers positionAt with the last position recorded at or before an instant', async () => {
+    const first = await t.store().appendToStream(t.stream('early'), events(2), { expectedRevision: NO_STREAM });
+    await sleep(15);
+    const cut = new Date().toISOString();
+    await sleep(15);
+    const second = await t.store().appendToStream(t.stream('late'), events(1), { expectedRevision: NO_STREAM });
+    expect(await t.store().positionAt(cut)).toBe(first.position);
+    const [late] = await t.store().readStream(t.stream('late'));
+    expect(await t.store().positionAt(late.recordedAt)).toBe(second.position);
+    expect(await t.store().positionAt('1970-01-01T00:00:00.000Z')).toBe(0);
+    expect(await t.store().positionAt('2999-01-01T00:00:00.000Z')).toBe(await t.store().headPosition());
+  });
+
+  it('answers ping', async () => {
+    await expect(t.store().ping()).resolves.toBeUndefined();
+  });
+}
+
+function range(from: number, count: number): number[] {
+  return Array.from({ length: count }, (_, index) => from + index);
+}

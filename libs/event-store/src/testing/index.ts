@@ -1,0 +1,1 @@
+export { describeEventStoreContract, type ContractFixture } from './event-store.contract';

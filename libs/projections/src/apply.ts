@@ -1,0 +1,204 @@
+import type Database from 'better-sqlite3';
+import type {
+  ActivityCorrected, ActivityFacts, ActivityRecorded, CampaignLaunched, DonationReceived, DonationRefunded,
+  FundsDisbursed, HoursLogged, OrgUnitRegistered, VolunteerRegistered,
+} from '@tongxin/domain';
+import type { RecordedEvent } from '../../event-store/src/event-store';
+import { encodeOrgPath } from './org-path';
+import { PROJECTION_NAME } from './schema';
+import { prepareStatements, type Statements } from './statements';
+
+interface OpenActivity {
+  rowid: number; activity_id: string; org_path: string; campaign_id: string | null; category: string;
+  venue_type: string | null; occurred_on: string; participants: number; beneficiaries: number;
+  materials_distributed: number;
+}
+
+/** Fields of an activity that a figure, filter or dimension reads; a correction of anything else is a no-op here. */
+const COUNTED_FIELDS = ['campaignId', 'category', 'venueType', 'occurredOn', 'participants', 'beneficiaries',
+  'materialsDistributed'] as const satisfies readonly (keyof ActivityFacts)[];
+
+/** Bounds the activity → campaign cache; hours are mostly logged against recent activities. */
+const CAMPAIGN_CACHE_LIMIT = 200_000;
+
+/**
+ * Folds events into the fact tables. A batch is one IMMEDIATE transaction that also moves the checkpoint
+ * (compare-and-set), so the rows and the checkpoint commit or vanish together; events at or below the
+ * checkpoint are skipped, so a batch applied twice (a retry, a second process) counts nothing twice.
+ */
+export class LedgerProjection {
+  private readonly sql: Statements;
+  /** activityId → its current campaign, so hours linked to it need no SELECT; cleared when a batch fails. */
+  private readonly activityCampaigns = new Map<string, string | null>();
+  /** The checkpoint this process last committed; anything else means another writer moved it. */
+  private lastCommitted = -1;
+  private lastRecordedAt = '';
+  private lastRecordedMs = 0;
+  private readonly applyInTransaction: (events: readonly RecordedEvent[]) => number;
+
+  constructor(private readonly db: Database.Database) {
+    this.sql = prepareStatements(db);
+    this.applyInTransaction = db.transaction((events: readonly RecordedEvent[]) => this.applyAll(events)).immediate;
+  }
+
+  checkpoint(): number {
+    return (this.sql.readCheckpoint.get(PROJECTION_NAME) as { position: number }).position;
+  }
+
+  /** Applies a batch in position order and returns the checkpoint after it. */
+  applyBatch(events: readonly RecordedEvent[]): number {
+    try {
+      return this.applyInTransaction(events);
+    } catch (error) {
+      this.activityCampaigns.clear();
+      this.lastCommitted = -1;
+      throw error;
+    }
+  }
+
+  private applyAll(events: readonly RecordedEvent[]): number {
+    const before = this.checkpoint();
+    if (before !== this.lastCommitted) this.activityCampaigns.clear();
+    let position = before;
+    for (const event of events) {
+      if (event.position <= position) continue;
+      this.apply(event);
+      position = event.position;
+    }
+    if (position !== before && this.sql.moveCheckpoint.run(position, PROJECTION_NAME, before).changes !== 1) {
+      throw new Error(`checkpoint ${PROJECTION_NAME} moved under this batch`);
+    }
+    this.lastCommitted = position;
+    return position;
+  }
+
+  private recordedMs(recordedAt: string): number {
+    if (recordedAt !== this.lastRecordedAt) {
+      const ms = Date.parse(recordedAt);
+      if (Number.isNaN(ms)) throw new Error(`recordedAt ${recordedAt} is not an instant`);
+      this.lastRecordedAt = recordedAt;
+      this.lastRecordedMs = ms;
+    }
+    return this.lastRecordedMs;
+  }
+
+  private apply(event: RecordedEvent): void {
+    const pos = event.position;
+    const at = this.recordedMs(event.recordedAt);
+    const s = this.sql;
+    switch (event.type) {
+      case 'HoursLogged': {
+        const d = event.data as HoursLogged['data'];
+        // The linked activity's campaign as the log knows it now; corrections re-version these rows later.
+        const campaignId = d.activityId === null ? null : this.campaignOf(d.activityId, d.campaignId);
+        s.insertHours.run(d.volunteerId, d.entryId, d.activityId, encodeOrgPath(d.orgPath), campaignId, d.servedOn,
+          d.minutes, 0, pos, at);
+        return;
+      }
+      case 'HoursVerified': {
+        const d = event.data as { volunteerId: string; entryId: string };
+        s.reopenHoursVerified.run(pos, at, d.volunteerId, d.entryId);
+        s.closeHours.run(pos, at, d.volunteerId, d.entryId, pos);
+        return;
+      }
+      case 'HoursRejected': {
+        // Only a rejection takes hours out of the totals.
+        const d = event.data as { volunteerId: string; entryId: string };
+        s.closeHours.run(pos, at, d.volunteerId, d.entryId, pos);
+        return;
+      }
+      case 'ActivityRecorded': {
+        const d = event.data as ActivityRecorded['data'];
+        s.insertActivity.run(d.activityId, encodeOrgPath(d.orgPath), d.campaignId, d.category, d.venueType,
+          d.occurredOn, d.participants, d.beneficiaries, d.materialsDistributed, pos, at);
+        this.rememberCampaign(d.activityId, d.campaignId);
+        return;
+      }
+      case 'ActivityCorrected':
+        return this.correctActivity(event.data as ActivityCorrected['data'], pos, at);
+      case 'ActivityVoided':
+        // Hours logged against a voided activity keep counting: the volunteers served all the same,
+        // and only a rejection of the entry itself removes hours.
+        s.closeActivity.run(pos, at, (event.data as { activityId: string }).activityId);
+        return;
+      case 'DonationReceived': {
+        const d = event.data as DonationReceived['data'];
+        s.insertDonation.run(d.donationId, d.campaignId, encodeOrgPath(d.orgPath), d.kind, d.amount, d.receivedOn, pos, at);
+        return;
+      }
+      case 'DonationRefunded': {
+        const d = event.data as DonationRefunded['data'];
+        s.insertRefund.run(d.refundId, d.donationId, d.campaignId, encodeOrgPath(d.orgPath), d.kind, d.amount,
+          d.refundedOn, pos, at);
+        return;
+      }
+      case 'FundsDisbursed': {
+        const d = event.data as FundsDisbursed['data'];
+        s.insertDisbursement.run(d.disbursementId, d.campaignId, encodeOrgPath(d.orgPath), d.amount, d.beneficiaries,
+          d.activityId, d.paidOn, pos, at);
+        return;
+      }
+      case 'OrgUnitRegistered': {
+        const d = event.data as OrgUnitRegistered['data'];
+        s.registerOrgUnit.run(d.orgUnitId, d.name, d.level, d.parentId, d.code, encodeOrgPath(d.orgPath), pos, at);
+        return;
+      }
+      case 'CampaignLaunched': {
+        const d = event.data as CampaignLaunched['data'];
+        s.registerCampaign.run(d.campaignId, d.name, d.orgUnitId, encodeOrgPath(d.orgPath), d.startsOn, d.endsOn, pos, at);
+        return;
+      }
+      case 'VolunteerRegistered': {
+        const d = event.data as VolunteerRegistered['data'];
+        s.registerVolunteer.run(d.volunteerId, d.orgUnitId, encodeOrgPath(d.orgPath), pos, at);
+        return;
+      }
+      default:
+        // Event types this projection does not know (newer writers, other projections) move the checkpoint only.
+        return;
+    }
+  }
+
+  private correctActivity(d: ActivityCorrected['data'], pos: number, at: number): void {
+    const changes = d.changes as Partial<Record<string, unknown>>;
+    if (!COUNTED_FIELDS.some((field) => Object.hasOwn(changes, field))) return;
+    const open = this.sql.selectOpenActivity.get(d.activityId) as OpenActivity | undefined;
+    if (!open) return; // voided (or never recorded): nothing current to correct
+    const pick = <K extends keyof ActivityFacts>(field: K, current: ActivityFacts[K]): ActivityFacts[K] =>
+      Object.hasOwn(changes, field) ? (changes[field] as ActivityFacts[K]) : current;
+    const campaignId = pick('campaignId', open.campaign_id);
+    this.sql.closeActivityRow.run(pos, at, open.rowid);
+    this.sql.insertActivity.run(open.activity_id, open.org_path, campaignId, pick('category', open.category as never),
+      pick('venueType', open.venue_type as never), pick('occurredOn', open.occurred_on),
+      pick('participants', open.participants), pick('beneficiaries', open.beneficiaries),
+      pick('materialsDistributed', open.materials_distributed), pos, at);
+    if (campaignId !== open.campaign_id) {
+      // Linked hours follow their activity's campaign; new versions keep "as of before" on the old one.
+      this.sql.reopenActivityHours.run(campaignId, pos, at, d.activityId);
+      this.sql.closeActivityHours.run(pos, at, d.activityId, pos);
+    }
+    this.rememberCampaign(d.activityId, campaignId);
+  }
+
+  private campaignOf(activityId: string, fallback: string | null): string | null {
+    const cached = this.activityCampaigns.get(activityId);
+    if (cached !== undefined) return cached;
+    const row = this.sql.selectActivityCampaign.get(activityId) as { campaign_id: string | null } | undefined;
+    const campaignId = row ? row.campaign_id : fallback;
+    this.rememberCampaign(activityId, campaignId);
+    return campaignId;
+  }
+
+  private rememberCampaign(activityId: string, campaignId: string | null): void {
+    const cache = this.activityCampaigns;
+    if (cache.size >= CAMPAIGN_CACHE_LIMIT && !cache.has(activityId)) {
+      // Forget the oldest quarter (Map iterates in insertion order): a cheap FIFO, no per-hit bookkeeping.
+      let drop = CAMPAIGN_CACHE_LIMIT / 4;
+      for (const key of cache.keys()) {
+        cache.delete(key);
+        if (--drop === 0) break;
+      }
+    }
+    cache.set(activityId, campaignId);
+  }
+}

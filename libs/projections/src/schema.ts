@@ -1,0 +1,119 @@
+import type Database from 'better-sqlite3';
+
+/**
+ * The read model's tables. Facts are bitemporal row versions: `known_from_*` is the event (position and
+ * recordedAt in epoch ms) that opened a version, `known_until_*` the one that closed it (NULL while current).
+ * "Current" is `known_until_pos IS NULL`; "as of T" is `known_from_at <= T AND (known_until_at IS NULL OR
+ * known_until_at > T)`. Donations, refunds and disbursements are never revised, so they only carry known_from.
+ *
+ * `org_path` is '/root/…/unit/' (ids cannot hold '/'), so a subtree is the range [path, path-with-final-'0').
+ * The DDL is plain SQL that PostgreSQL also accepts (partial indexes, ON CONFLICT); there `org_path` wants
+ * COLLATE "C" so the range compares bytes, as SQLite's BINARY does.
+ *
+ * Bump READ_MODEL_VERSION whenever the tables or the meaning of a row change: opening a file written by
+ * another version drops the tables, and the runner rebuilds them by replaying from position 0.
+ */
+export const READ_MODEL_VERSION = 1;
+export const PROJECTION_NAME = 'ledger-totals';
+
+const TABLES = ['checkpoints', 'read_model_meta', 'org_units', 'campaigns', 'volunteers', 'activity_versions',
+  'hour_versions', 'donations', 'refunds', 'disbursements'] as const;
+
+const DDL = `
+CREATE TABLE IF NOT EXISTS read_model_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS checkpoints (name TEXT PRIMARY KEY, position INTEGER NOT NULL);
+
+CREATE TABLE IF NOT EXISTS org_units (
+  id TEXT PRIMARY KEY, name TEXT NOT NULL, level TEXT NOT NULL, parent_id TEXT, code TEXT,
+  org_path TEXT NOT NULL, known_from_pos INTEGER NOT NULL, known_from_at INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS org_units_parent ON org_units (parent_id);
+CREATE TABLE IF NOT EXISTS campaigns (
+  id TEXT PRIMARY KEY, name TEXT NOT NULL, org_unit_id TEXT NOT NULL, org_path TEXT NOT NULL,
+  starts_on TEXT, ends_on TEXT, known_from_pos INTEGER NOT NULL, known_from_at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS volunteers (
+  id TEXT PRIMARY KEY, org_unit_id TEXT NOT NULL, org_path TEXT NOT NULL,
+  known_from_pos INTEGER NOT NULL, known_from_at INTEGER NOT NULL);
+
+CREATE TABLE IF NOT EXISTS activity_versions (
+  activity_id TEXT NOT NULL, org_path TEXT NOT NULL, campaign_id TEXT, category TEXT NOT NULL, venue_type TEXT,
+  occurred_on TEXT NOT NULL, participants INTEGER NOT NULL, beneficiaries INTEGER NOT NULL,
+  materials_distributed INTEGER NOT NULL,
+  known_from_pos INTEGER NOT NULL, known_from_at INTEGER NOT NULL, known_until_pos INTEGER, known_until_at INTEGER);
+-- not partial: a voided activity's last campaign is still looked up for hours linked to it
+CREATE INDEX IF NOT EXISTS activity_versions_id ON activity_versions (activity_id);
+
+CREATE TABLE IF NOT EXISTS hour_versions (
+  volunteer_id TEXT NOT NULL, entry_id TEXT NOT NULL, activity_id TEXT, org_path TEXT NOT NULL, campaign_id TEXT,
+  served_on TEXT NOT NULL, minutes INTEGER NOT NULL, verified INTEGER NOT NULL,
+  known_from_pos INTEGER NOT NULL, known_from_at INTEGER NOT NULL, known_until_pos INTEGER, known_until_at INTEGER);
+CREATE INDEX IF NOT EXISTS hour_versions_open ON hour_versions (volunteer_id, entry_id) WHERE known_until_pos IS NULL;
+CREATE INDEX IF NOT EXISTS hour_versions_open_activity ON hour_versions (activity_id)
+  WHERE known_until_pos IS NULL AND activity_id IS NOT NULL;
+
+CREATE TABLE IF NOT EXISTS donations (
+  donation_id TEXT NOT NULL, campaign_id TEXT NOT NULL, org_path TEXT NOT NULL, kind TEXT NOT NULL,
+  amount INTEGER NOT NULL, received_on TEXT NOT NULL, known_from_pos INTEGER NOT NULL, known_from_at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS refunds (
+  refund_id TEXT NOT NULL, donation_id TEXT NOT NULL, campaign_id TEXT NOT NULL, org_path TEXT NOT NULL,
+  kind TEXT NOT NULL, amount INTEGER NOT NULL, refunded_on TEXT NOT NULL,
+  known_from_pos INTEGER NOT NULL, known_from_at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS disbursements (
+  disbursement_id TEXT NOT NULL, campaign_id TEXT NOT NULL, org_path TEXT NOT NULL, amount INTEGER NOT NULL,
+  beneficiaries INTEGER NOT NULL, activity_id TEXT, paid_on TEXT NOT NULL,
+  known_from_pos INTEGER NOT NULL, known_from_at INTEGER NOT NULL);
+`;
+
+/**
+ * Indexes only queries use. A replay from far behind drops them and builds them once at the end
+ * (a sorted build is several times cheaper than keeping them up to date row by row).
+ */
+const QUERY_INDEXES: readonly string[] = [
+  'CREATE INDEX IF NOT EXISTS org_units_path ON org_units (org_path)',
+  ...['activity_versions', 'hour_versions', 'donations', 'refunds', 'disbursements'].flatMap((table) => [
+    `CREATE INDEX IF NOT EXISTS ${table}_path ON ${table} (org_path)`,
+    `CREATE INDEX IF NOT EXISTS ${table}_campaign ON ${table} (campaign_id)`,
+  ]),
+];
+
+function indexName(ddl: string): string {
+  return /INDEX IF NOT EXISTS (\w+)/.exec(ddl)![1];
+}
+
+export function createQueryIndexes(db: Database.Database): void {
+  for (const ddl of QUERY_INDEXES) db.exec(ddl);
+}
+
+export function dropQueryIndexes(db: Database.Database): void {
+  for (const ddl of QUERY_INDEXES) db.exec(`DROP INDEX IF EXISTS ${indexName(ddl)}`);
+}
+
+export function hasQueryIndexes(db: Database.Database): boolean {
+  const names = new Set((db.prepare("SELECT name FROM sqlite_master WHERE type = 'index'").all() as { name: string }[])
+    .map((row) => row.name));
+  return QUERY_INDEXES.every((ddl) => names.has(indexName(ddl)));
+}
+
+/** Durability first (pragmas cannot change inside a transaction), then the tables of this version. */
+export function prepareReadModelDatabase(db: Database.Database, inMemory: boolean): void {
+  db.pragma('busy_timeout = 5000');
+  const journalMode = db.pragma('journal_mode = WAL', { simple: true });
+  if (!inMemory && journalMode !== 'wal') throw new Error(`read model: cannot switch to WAL (${String(journalMode)})`);
+  // FULL: a committed batch and its checkpoint survive power loss together, so a restart never re-counts.
+  db.pragma('synchronous = FULL');
+  // A replay touches the same index pages over and over; 64 MiB keeps them in memory.
+  db.pragma('cache_size = -65536');
+  db.pragma('temp_store = MEMORY');
+  db.transaction(() => {
+    db.exec('CREATE TABLE IF NOT EXISTS read_model_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)');
+    const row = db.prepare("SELECT value FROM read_model_meta WHERE key = 'version'").get() as { value: string } | undefined;
+    if (row && Number(row.value) !== READ_MODEL_VERSION) {
+      for (const table of TABLES) db.exec(`DROP TABLE IF EXISTS ${table}`);
+    }
+    const fresh = !row || Number(row.value) !== READ_MODEL_VERSION;
+    db.exec(DDL);
+    if (fresh) createQueryIndexes(db);
+    db.prepare("INSERT INTO read_model_meta (key, value) VALUES ('version', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+      .run(String(READ_MODEL_VERSION));
+    db.prepare('INSERT INTO checkpoints (name, position) VALUES (?, 0) ON CONFLICT (name) DO NOTHING').run(PROJECTION_NAME);
+  }).immediate();
+}

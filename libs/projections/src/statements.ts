@@ -1,0 +1,57 @@
+import type Database from 'better-sqlite3';
+
+/**
+ * Every write the projection makes, prepared once. Positional parameters: binding them is measurably
+ * cheaper than named ones at hundreds of thousands of rows a second.
+ */
+export function prepareStatements(db: Database.Database) {
+  const hourColumns = 'volunteer_id, entry_id, activity_id, org_path, campaign_id, served_on, minutes, verified';
+  return {
+    readCheckpoint: db.prepare('SELECT position FROM checkpoints WHERE name = ?'),
+    moveCheckpoint: db.prepare('UPDATE checkpoints SET position = ? WHERE name = ? AND position = ?'),
+
+    insertActivity: db.prepare(`INSERT INTO activity_versions (activity_id, org_path, campaign_id, category, venue_type,
+      occurred_on, participants, beneficiaries, materials_distributed, known_from_pos, known_from_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+    selectOpenActivity: db.prepare(`SELECT rowid, activity_id, org_path, campaign_id, category, venue_type, occurred_on,
+      participants, beneficiaries, materials_distributed
+      FROM activity_versions WHERE activity_id = ? AND known_until_pos IS NULL`),
+    /** The latest version, open or closed: hours linked to a voided activity still follow its campaign. */
+    selectActivityCampaign: db.prepare(`SELECT campaign_id FROM activity_versions WHERE activity_id = ?
+      ORDER BY known_from_pos DESC LIMIT 1`),
+    closeActivityRow: db.prepare('UPDATE activity_versions SET known_until_pos = ?, known_until_at = ? WHERE rowid = ?'),
+    closeActivity: db.prepare(`UPDATE activity_versions SET known_until_pos = ?, known_until_at = ?
+      WHERE activity_id = ? AND known_until_pos IS NULL`),
+
+    insertHours: db.prepare(`INSERT INTO hour_versions (${hourColumns}, known_from_pos, known_from_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+    /** Opens the verified version by copying the open one in SQL; the next statement closes the old one. */
+    reopenHoursVerified: db.prepare(`INSERT INTO hour_versions (${hourColumns}, known_from_pos, known_from_at)
+      SELECT volunteer_id, entry_id, activity_id, org_path, campaign_id, served_on, minutes, 1, ?, ?
+      FROM hour_versions WHERE volunteer_id = ? AND entry_id = ? AND known_until_pos IS NULL`),
+    /** Closes the versions opened before this event (the last parameter is its position). */
+    closeHours: db.prepare(`UPDATE hour_versions SET known_until_pos = ?, known_until_at = ?
+      WHERE volunteer_id = ? AND entry_id = ? AND known_until_pos IS NULL AND known_from_pos < ?`),
+    reopenActivityHours: db.prepare(`INSERT INTO hour_versions (${hourColumns}, known_from_pos, known_from_at)
+      SELECT volunteer_id, entry_id, activity_id, org_path, ?, served_on, minutes, verified, ?, ?
+      FROM hour_versions WHERE activity_id = ? AND known_until_pos IS NULL`),
+    closeActivityHours: db.prepare(`UPDATE hour_versions SET known_until_pos = ?, known_until_at = ?
+      WHERE activity_id = ? AND known_until_pos IS NULL AND known_from_pos < ?`),
+
+    insertDonation: db.prepare(`INSERT INTO donations (donation_id, campaign_id, org_path, kind, amount, received_on,
+      known_from_pos, known_from_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
+    insertRefund: db.prepare(`INSERT INTO refunds (refund_id, donation_id, campaign_id, org_path, kind, amount,
+      refunded_on, known_from_pos, known_from_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+    insertDisbursement: db.prepare(`INSERT INTO disbursements (disbursement_id, campaign_id, org_path, amount,
+      beneficiaries, activity_id, paid_on, known_from_pos, known_from_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+
+    registerOrgUnit: db.prepare(`INSERT INTO org_units (id, name, level, parent_id, code, org_path, known_from_pos,
+      known_from_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`),
+    registerCampaign: db.prepare(`INSERT INTO campaigns (id, name, org_unit_id, org_path, starts_on, ends_on,
+      known_from_pos, known_from_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`),
+    registerVolunteer: db.prepare(`INSERT INTO volunteers (id, org_unit_id, org_path, known_from_pos, known_from_at)
+      VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`),
+  };
+}
+
+export type Statements = ReturnType<typeof prepareStatements>;
