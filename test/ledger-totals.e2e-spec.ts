@@ -41,6 +41,10 @@ class Model {
   }
 }
 
+function pickFigures(body: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(FIGURES.map((f) => [f, body[f]]));
+}
+
 async function inChunks<T>(items: T[], size: number, fn: (item: T, index: number) => Promise<void>): Promise<void> {
   for (let i = 0; i < items.length; i += size) await Promise.all(items.slice(i, i + size).map((item, j) => fn(item, i + j)));
 }
@@ -89,9 +93,8 @@ describe('totals over a city tree, exact to the person and the 分', () => {
       const query = new URLSearchParams(filter as Record<string, string>).toString();
       const reply = await ledger.get(`/stats/totals?${query}&minPosition=${await ledger.head()}`);
       expect(reply.status).toBe(200);
-      const { position, ...figures } = reply.body;
-      expect({ filter, figures }).toEqual({ filter, figures: totals(rows, filter) });
-      expect(position).toBe(await ledger.head());
+      expect({ filter, figures: pickFigures(reply.body) }).toEqual({ filter, figures: totals(rows, filter) });
+      expect(reply.body.position).toBe(await ledger.head());
     }
     for (const by of ['orgUnit', 'campaign', 'category', 'venueType', 'month']) {
       for (const filter of [{}, { orgUnitId: 'mayang' }, { campaignId: 'unity', from: '2026-03-01', to: '2026-07-31' }] as Filter[]) {
@@ -208,11 +211,10 @@ describe('totals over a city tree, exact to the person and the 分', () => {
 
   it('answers as of an earlier instant as the ledger knew it then', async () => {
     const whole = await ledger.get(`/stats/totals?asOf=${encodeURIComponent(asOfInstant)}`);
-    const { position, ...figures } = whole.body;
-    expect(figures).toEqual(asOfExpected);
-    expect(position).toBeLessThan(await ledger.head());
+    expect(pickFigures(whole.body)).toEqual(asOfExpected);
+    expect(whole.body.position).toBeLessThan(await ledger.head());
     const county = await ledger.get(`/stats/totals?orgUnitId=mayang&campaignId=unity&asOf=${encodeURIComponent(asOfInstant)}`);
-    expect({ ...county.body, position: undefined }).toEqual({ ...asOfCountyExpected, position: undefined });
+    expect(pickFigures(county.body)).toEqual(asOfCountyExpected);
   });
 
   it('gives the same answers after a restart', async () => {
@@ -222,6 +224,6 @@ describe('totals over a city tree, exact to the person and the 分', () => {
     expect(after.body).toEqual(before.body);
     await expectAgreement(FILTERS);
     const asOf = await ledger.get(`/stats/totals?asOf=${encodeURIComponent(asOfInstant)}`);
-    expect({ ...asOf.body, position: undefined }).toEqual({ ...asOfExpected, position: undefined });
+    expect(pickFigures(asOf.body)).toEqual(asOfExpected);
   });
 });

@@ -24,6 +24,8 @@ export async function createApp(config: LedgerConfig, logger: LoggerService | Lo
   const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(config, credentials), adapter, {
     logger: logger === false ? false : logger,
+    // Fastify's own JSON parser is replaced below; Nest must not register another.
+    bodyParser: false,
   });
   app.setGlobalPrefix(API_PREFIX);
   app.enableShutdownHooks();
@@ -40,7 +42,7 @@ export async function createApp(config: LedgerConfig, logger: LoggerService | Lo
   fastify.removeContentTypeParser('application/json');
   fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, raw, done) => {
     if (raw === '' || (typeof raw === 'string' && raw.trim() === '')) return done(null, undefined);
-    parseJson(request, raw, done);
+    parseJson(request, raw as string, done);
   });
   // A JSON body must be an object; arrays, strings and null are refused before any handler runs.
   fastify.addHook('preValidation', async (request) => {

@@ -8,6 +8,11 @@ import { encodeOrgPath } from './org-path';
 import { PROJECTION_NAME } from './schema';
 import { prepareStatements, type Statements } from './statements';
 
+/** Payloads are trusted: the domain decided them and the store recorded them as JSON objects. */
+function dataOf<T>(event: RecordedEvent): T {
+  return event.data as unknown as T;
+}
+
 interface OpenActivity {
   rowid: number; activity_id: string; org_path: string; campaign_id: string | null; category: string;
   venue_type: string | null; occurred_on: string; participants: number; beneficiaries: number;
@@ -88,7 +93,7 @@ export class LedgerProjection {
     const s = this.sql;
     switch (event.type) {
       case 'HoursLogged': {
-        const d = event.data as HoursLogged['data'];
+        const d = dataOf<HoursLogged['data']>(event);
         // The linked activity's campaign as the log knows it now; corrections re-version these rows later.
         const campaignId = d.activityId === null ? null : this.campaignOf(d.activityId, d.campaignId);
         s.insertHours.run(d.volunteerId, d.entryId, d.activityId, encodeOrgPath(d.orgPath), campaignId, d.servedOn,
@@ -96,60 +101,60 @@ export class LedgerProjection {
         return;
       }
       case 'HoursVerified': {
-        const d = event.data as { volunteerId: string; entryId: string };
+        const d = dataOf<{ volunteerId: string; entryId: string }>(event);
         s.reopenHoursVerified.run(pos, at, d.volunteerId, d.entryId);
         s.closeHours.run(pos, at, d.volunteerId, d.entryId, pos);
         return;
       }
       case 'HoursRejected': {
         // Only a rejection takes hours out of the totals.
-        const d = event.data as { volunteerId: string; entryId: string };
+        const d = dataOf<{ volunteerId: string; entryId: string }>(event);
         s.closeHours.run(pos, at, d.volunteerId, d.entryId, pos);
         return;
       }
       case 'ActivityRecorded': {
-        const d = event.data as ActivityRecorded['data'];
+        const d = dataOf<ActivityRecorded['data']>(event);
         s.insertActivity.run(d.activityId, encodeOrgPath(d.orgPath), d.campaignId, d.category, d.venueType,
           d.occurredOn, d.participants, d.beneficiaries, d.materialsDistributed, pos, at);
         this.rememberCampaign(d.activityId, d.campaignId);
         return;
       }
       case 'ActivityCorrected':
-        return this.correctActivity(event.data as ActivityCorrected['data'], pos, at);
+        return this.correctActivity(dataOf<ActivityCorrected['data']>(event), pos, at);
       case 'ActivityVoided':
         // Hours logged against a voided activity keep counting: the volunteers served all the same,
         // and only a rejection of the entry itself removes hours.
-        s.closeActivity.run(pos, at, (event.data as { activityId: string }).activityId);
+        s.closeActivity.run(pos, at, (dataOf<{ activityId: string }>(event)).activityId);
         return;
       case 'DonationReceived': {
-        const d = event.data as DonationReceived['data'];
+        const d = dataOf<DonationReceived['data']>(event);
         s.insertDonation.run(d.donationId, d.campaignId, encodeOrgPath(d.orgPath), d.kind, d.amount, d.receivedOn, pos, at);
         return;
       }
       case 'DonationRefunded': {
-        const d = event.data as DonationRefunded['data'];
+        const d = dataOf<DonationRefunded['data']>(event);
         s.insertRefund.run(d.refundId, d.donationId, d.campaignId, encodeOrgPath(d.orgPath), d.kind, d.amount,
           d.refundedOn, pos, at);
         return;
       }
       case 'FundsDisbursed': {
-        const d = event.data as FundsDisbursed['data'];
+        const d = dataOf<FundsDisbursed['data']>(event);
         s.insertDisbursement.run(d.disbursementId, d.campaignId, encodeOrgPath(d.orgPath), d.amount, d.beneficiaries,
           d.activityId, d.paidOn, pos, at);
         return;
       }
       case 'OrgUnitRegistered': {
-        const d = event.data as OrgUnitRegistered['data'];
+        const d = dataOf<OrgUnitRegistered['data']>(event);
         s.registerOrgUnit.run(d.orgUnitId, d.name, d.level, d.parentId, d.code, encodeOrgPath(d.orgPath), pos, at);
         return;
       }
       case 'CampaignLaunched': {
-        const d = event.data as CampaignLaunched['data'];
+        const d = dataOf<CampaignLaunched['data']>(event);
         s.registerCampaign.run(d.campaignId, d.name, d.orgUnitId, encodeOrgPath(d.orgPath), d.startsOn, d.endsOn, pos, at);
         return;
       }
       case 'VolunteerRegistered': {
-        const d = event.data as VolunteerRegistered['data'];
+        const d = dataOf<VolunteerRegistered['data']>(event);
         s.registerVolunteer.run(d.volunteerId, d.orgUnitId, encodeOrgPath(d.orgPath), pos, at);
         return;
       }

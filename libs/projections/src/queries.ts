@@ -7,7 +7,8 @@ import {
 } from './types';
 
 type Params = Record<string, string | number>;
-interface Scope { params: Params; unit?: { id: string; name: string; orgPath: string } }
+/** A filter resolved against the org units: the instant in epoch ms and the unit whose subtree it covers. */
+interface Scope { asOf?: number; unit?: { id: string; name: string; orgPath: string } }
 
 /**
  * The read side: every figure is one SQL aggregate per fact table (SUM, COUNT, COUNT DISTINCT over an
@@ -19,7 +20,7 @@ export class LedgerQueries {
 
   constructor(private readonly db: Database.Database, private readonly dialect: SqlDialect = SQLITE_DIALECT) {}
 
-  /** The figures for a filter, or undefined when its org unit is unknown (as of its instant). */
+  /** The figures for a filter; all zero when its org unit is unknown (as of its instant). */
   figures(filter: TotalsFilter): Figures {
     const scope = this.scope(filter);
     const figures = emptyFigures();
@@ -40,10 +41,8 @@ export class LedgerQueries {
       if (!figures) groups.set(key, (figures = emptyFigures()));
       return figures;
     };
-    if (by === 'orgUnit') {
-      scope.params.prefixLength = scope.unit ? scope.unit.orgPath.length : 1;
-      for (const child of this.children(scope.unit?.id ?? null, scope.params.asOf)) group(child.id);
-    }
+    // Every direct child gets a row, even one with nothing recorded yet: a unit at zero is an answer too.
+    if (by === 'orgUnit') for (const child of this.children(scope.unit?.id ?? null, scope.asOf)) group(child.id);
     for (const table of FACT_TABLES) {
       for (const row of this.run(table, scope, filter, by)) {
         let key = row.k === null ? null : String(row.k);
@@ -59,15 +58,12 @@ export class LedgerQueries {
   }
 
   private scope(filter: TotalsFilter): Scope | undefined {
-    const params: Params = {};
-    if (filter.asOf !== undefined) params.asOf = asOfMillis(filter.asOf);
-    if (filter.orgUnitId === undefined) return { params };
+    const asOf = filter.asOf === undefined ? undefined : asOfMillis(filter.asOf);
+    if (filter.orgUnitId === undefined) return { asOf };
     const unit = this.cached('SELECT id, name, org_path AS orgPath, known_from_at AS knownFromAt FROM org_units WHERE id = ?')
       .get(filter.orgUnitId) as { id: string; name: string; orgPath: string; knownFromAt: number } | undefined;
-    if (!unit || (params.asOf !== undefined && unit.knownFromAt > (params.asOf as number))) return undefined;
-    params.pathFrom = unit.orgPath;
-    params.pathTo = subtreeEnd(unit.orgPath);
-    return { params, unit };
+    if (!unit || (asOf !== undefined && unit.knownFromAt > asOf)) return undefined;
+    return { asOf, unit };
   }
 
   private run(table: FactTable, scope: Scope, filter: TotalsFilter, by: BreakdownDimension | null) {
@@ -78,15 +74,19 @@ export class LedgerQueries {
       where.push(clause);
       params[name] = value;
     };
-    const asOf = scope.params.asOf;
+    const { asOf, unit } = scope;
     if (asOf === undefined) {
       if (table.versioned) where.push('known_until_pos IS NULL');
     } else {
       use('known_from_at <= @asOf', 'asOf', asOf);
       if (table.versioned) where.push('(known_until_at IS NULL OR known_until_at > @asOf)');
     }
-    use('org_path >= @pathFrom AND org_path < @pathTo', 'pathFrom', scope.params.pathFrom);
-    if (scope.params.pathTo !== undefined) params.pathTo = scope.params.pathTo;
+    if (unit) {
+      // The subtree as a range on the indexed path: [ '/a/b/', '/a/b0' ).
+      where.push('org_path >= @pathFrom AND org_path < @pathTo');
+      params.pathFrom = unit.orgPath;
+      params.pathTo = subtreeEnd(unit.orgPath);
+    }
     use('campaign_id = @campaignId', 'campaignId', filter.campaignId);
     use(`${table.dateColumn} >= @from`, 'from', filter.from);
     use(`${table.dateColumn} <= @to`, 'to', filter.to);
@@ -95,13 +95,13 @@ export class LedgerQueries {
       use('venue_type = @venueType', 'venueType', filter.venueType);
     }
     const key = by === null ? 'NULL' : keyExpression(table, by, this.dialect);
-    if (by === 'orgUnit') params.prefixLength = scope.params.prefixLength;
+    if (by === 'orgUnit') params.prefixLength = unit ? unit.orgPath.length : 1;
     const sql = `SELECT ${key} AS k, ${table.aggregates} FROM ${table.table}`
       + (where.length ? ` WHERE ${where.join(' AND ')}` : '') + (by === null ? '' : ' GROUP BY k');
     return this.cached(sql).all(params) as Record<string, string | number | null>[];
   }
 
-  private children(parentId: string | null, asOf: string | number | undefined): { id: string; name: string }[] {
+  private children(parentId: string | null, asOf: number | undefined): { id: string; name: string }[] {
     const known = asOf === undefined ? '' : ' AND known_from_at <= @asOf';
     const sql = parentId === null
       ? `SELECT id, name FROM org_units WHERE parent_id IS NULL${known} ORDER BY id`
@@ -113,15 +113,14 @@ export class LedgerQueries {
   }
 
   private labeller(by: BreakdownDimension, scope: Scope): (key: string | null) => string {
-    const byId = (sql: string) => {
-      const names = new Map((this.cached(sql).all() as { id: string; name: string }[]).map((r) => [r.id, r.name]));
-      return (key: string) => names.get(key) ?? key;
-    };
     let label: (key: string) => string;
     if (by === 'orgUnit') {
-      const names = new Map(this.children(scope.unit?.id ?? null, scope.params.asOf).map((c) => [c.id, c.name]));
+      const names = new Map(this.children(scope.unit?.id ?? null, scope.asOf).map((c) => [c.id, c.name]));
       label = (key) => (scope.unit && key === scope.unit.id ? ownLevelLabel(scope.unit.name) : names.get(key) ?? key);
-    } else if (by === 'campaign') label = byId('SELECT id, name FROM campaigns');
+    } else if (by === 'campaign') {
+      const campaignName = this.cached('SELECT name FROM campaigns WHERE id = ?');
+      label = (key) => (campaignName.get(key) as { name: string } | undefined)?.name ?? key;
+    }
     else if (by === 'category') label = (key) => CATEGORY_LABELS[key] ?? key;
     else if (by === 'venueType') label = (key) => VENUE_TYPE_LABELS[key] ?? key;
     else label = monthLabel;

@@ -6,6 +6,7 @@ import {
 } from '@tongxin/event-store';
 import type { CommandContext, CommandResult } from './command-context';
 import { ContentionError, PreconditionFailedError } from './errors';
+import { KeyedLock } from './keyed-lock';
 import { LedgerAppended } from './ledger-appended.event';
 import { EVENT_STORE } from './tokens';
 
@@ -42,6 +43,8 @@ export interface CommandSpec<C, E extends LedgerEvent, S> {
  */
 @Injectable()
 export class CommandExecutor {
+  private readonly streamLocks = new KeyedLock();
+
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly eventBus: EventBus,
@@ -55,6 +58,10 @@ export class CommandExecutor {
   }
 
   async execute<C, E extends LedgerEvent, S>(spec: CommandSpec<C, E, S>): Promise<CommandResult> {
+    return this.streamLocks.run(spec.streamId, () => this.decideAndAppend(spec));
+  }
+
+  private async decideAndAppend<C, E extends LedgerEvent, S>(spec: CommandSpec<C, E, S>): Promise<CommandResult> {
     const { ctx } = spec;
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
       const { state, revision, events } = await this.load<S>(spec.streamId, spec.decider);

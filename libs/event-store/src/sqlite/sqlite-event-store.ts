@@ -70,7 +70,7 @@ export class SqliteEventStore implements EventStore {
   /** Keyset pages on position: each page is one short query, so neither memory nor a lock grows with the log. */
   async *streamAll(options: { after?: number; batchSize?: number } = {}): AsyncIterable<RecordedEvent> {
     let after = options.after ?? 0;
-    const batchSize = options.batchSize ?? 500;
+    const batchSize = Math.max(1, Math.floor(options.batchSize ?? 500));
     for (;;) {
       const page = await this.readAll({ after, limit: batchSize });
       for (const event of page) yield event;

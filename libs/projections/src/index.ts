@@ -1,0 +1,9 @@
+export { LedgerReadModel, openReadModel, type ProjectionTarget } from './read-model';
+export { ProjectionRunner, type ProjectionRunnerOptions } from './runner';
+export { LedgerProjection } from './apply';
+export { READ_MODEL_VERSION, PROJECTION_NAME } from './schema';
+export { CATEGORY_LABELS, VENUE_TYPE_LABELS, NO_DIMENSION_LABEL } from './labels';
+export {
+  BREAKDOWN_DIMENSIONS, emptyFigures, type Breakdown, type BreakdownDimension, type BreakdownRow, type Figures,
+  type OrgUnitView, type Totals, type TotalsFilter,
+} from './types';
