@@ -42,6 +42,13 @@ export class ProblemFilter implements ExceptionFilter {
   }
 
   toProblem(error: unknown): { body: Problem; headers: Record<string, string> } {
+    const answer = this.classify(error);
+    // CONTRACT §0: every 400 names what is wrong; a body-level fault is named by the empty path.
+    if (answer.body.status === 400 && !answer.body.errors?.length) answer.body.errors = [{ path: '', message: answer.body.detail }];
+    return answer;
+  }
+
+  private classify(error: unknown): { body: Problem; headers: Record<string, string> } {
     if (error instanceof ProblemException) return { body: error.problem, headers: error.headers };
     if (error instanceof DomainError) {
       const status = DOMAIN_ERROR_STATUS[error.code] ?? 422;
@@ -70,13 +77,13 @@ export class ProblemFilter implements ExceptionFilter {
     const fastifyCode = (error as { code?: unknown })?.code;
     if (typeof fastifyCode === 'string' && FASTIFY_ERRORS[fastifyCode]) {
       const { status, detail } = FASTIFY_ERRORS[fastifyCode];
-      return { body: problem(status, detail, status === 400 ? { errors: [{ path: '', message: detail }] } : {}), headers: {} };
+      return { body: problem(status, detail), headers: {} };
     }
     const statusCode = (error as { statusCode?: unknown })?.statusCode;
     if (typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500) {
       // Other client errors Fastify raises itself (e.g. a forbidden __proto__ key in the JSON).
       const detail = (error as Error).message;
-      return { body: problem(statusCode, detail, statusCode === 400 ? { errors: [{ path: '', message: detail }] } : {}), headers: {} };
+      return { body: problem(statusCode, detail), headers: {} };
     }
     if (error instanceof HttpException) {
       const status = error.getStatus();
