@@ -1,12 +1,11 @@
-import { Logger, type LoggerService, type LogLevel } from '@nestjs/common';
+import type { LoggerService, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
 import { AdminCredentials } from './auth/credentials';
 import type { LedgerConfig } from './config/config';
-import { badRequest, PROBLEM_CONTENT_TYPE } from './http/problem';
-import { ProblemFilter } from './http/problem.filter';
+import { badRequest } from './http/problem';
 
 export const API_PREFIX = 'api/v1';
 /** CONTRACT: bodies are JSON objects of modest size; larger ones are refused with 413. */
@@ -31,12 +30,6 @@ export async function createApp(config: LedgerConfig, logger: LoggerService | Lo
   app.enableShutdownHooks();
 
   const fastify = app.getHttpAdapter().getInstance();
-  const problems = new ProblemFilter();
-  // Errors raised by Fastify itself (body parsing, limits) never reach Nest's filters: shape them here.
-  fastify.setErrorHandler((error, _request, reply) => {
-    const { body, headers } = problems.toProblem(error);
-    reply.status(body.status).headers(headers).header('content-type', PROBLEM_CONTENT_TYPE).send(body);
-  });
   // Bodiless commands (verify) may still say Content-Type: application/json; an empty body is no body.
   const parseJson = fastify.getDefaultJsonParser('error', 'error');
   fastify.removeContentTypeParser('application/json');
@@ -64,6 +57,5 @@ export async function createApp(config: LedgerConfig, logger: LoggerService | Lo
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
   await app.init();
   await fastify.ready();
-  Logger.log(`event store ${config.storeUrl}`, 'Ledger');
   return { app, generatedAdminToken: generatedToken };
 }

@@ -1,14 +1,13 @@
 import 'reflect-metadata';
-import { Logger } from '@nestjs/common';
 import { loadConfig } from './config/config';
 import { createApp } from './create-app';
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const { app, generatedAdminToken } = await createApp(config);
+  const { app, generatedAdminToken } = await createApp(config, ['error', 'warn']);
   await app.listen({ port: config.port, host: config.host });
   const url = `http://localhost:${config.port}`;
-  Logger.log(`Tongxin Ledger serves ${url}/api/v1 (docs at ${url}/docs)`, 'Ledger');
+  process.stdout.write(`Tongxin Ledger serves ${url}/api/v1 (docs at ${url}/docs) on ${config.storeUrl}\n`);
   if (generatedAdminToken) {
     // Printed this once: only its SHA-256 is stored under the data directory.
     process.stdout.write(
