@@ -19,7 +19,7 @@ import { formatRate, peakRssMiB, throughputRatio, type BenchFigure } from './lib
 const BATCH_SIZE = 10_000;
 
 /** Writes the synthetic ledger straight into the adapter's `events` table, 50,000 rows a transaction. */
-function writeLog(path: string, events: number): void {
+export function writeLog(path: string, events: number): void {
   new SqliteEventStore(path).close(); // creates the schema exactly as the adapter does
   const db = new Database(path);
   db.pragma('synchronous = OFF'); // loading the fixture is not what is measured

@@ -42,6 +42,14 @@ describe('retries, conflicts and preconditions', () => {
     expect(volunteer.body.entries).toHaveLength(1);
   });
 
+  it('concurrent retries of a create with its own id answer 201 each, not 409', async () => {
+    const body = { ...activity, id: 'offline-made-1' };
+    const replies = await Promise.all(Array.from({ length: 8 }, () => ledger.post('/activities', body, { 'idempotency-key': 'offline-made-1' })));
+    expect(replies.map((r) => r.status)).toEqual(Array(8).fill(201));
+    expect(new Set(replies.map((r) => JSON.stringify(r.body))).size).toBe(1);
+    expect((await ledger.get('/activities/offline-made-1')).body.revision).toBe(0);
+  });
+
   it('the same key with another body → 422, nothing appended', async () => {
     await ledger.ok('/activities', activity, { 'idempotency-key': 'k-2' });
     const head = await ledger.head();

@@ -4,6 +4,7 @@ import type {
   FundsDisbursed, HoursLogged, OrgUnitRegistered, VolunteerRegistered,
 } from '@tongxin/domain';
 import type { RecordedEvent } from '../../event-store/src/event-store';
+import { HourEntries } from './hour-entries';
 import { encodeOrgPath } from './org-path';
 import { PROJECTION_NAME } from './schema';
 import { prepareStatements, type Statements } from './statements';
@@ -35,6 +36,9 @@ export class LedgerProjection {
   private readonly sql: Statements;
   /** activityId → its current campaign, so hours linked to it need no SELECT; cleared when a batch fails. */
   private readonly activityCampaigns = new Map<string, string | null>();
+  private readonly hours: HourEntries;
+  /** Org unit id → encoded path: units never move, so a unit's path is fixed once registered. */
+  private readonly paths = new Map<string, string>();
   /** The checkpoint this process last committed; anything else means another writer moved it. */
   private lastCommitted = -1;
   private lastRecordedAt = '';
@@ -43,6 +47,7 @@ export class LedgerProjection {
 
   constructor(private readonly db: Database.Database) {
     this.sql = prepareStatements(db);
+    this.hours = new HourEntries(this.sql);
     this.applyInTransaction = db.transaction((events: readonly RecordedEvent[]) => this.applyAll(events)).immediate;
   }
 
@@ -55,15 +60,14 @@ export class LedgerProjection {
     try {
       return this.applyInTransaction(events);
     } catch (error) {
-      this.activityCampaigns.clear();
-      this.lastCommitted = -1;
+      this.forget();
       throw error;
     }
   }
 
   private applyAll(events: readonly RecordedEvent[]): number {
     const before = this.checkpoint();
-    if (before !== this.lastCommitted) this.activityCampaigns.clear();
+    if (before !== this.lastCommitted) this.forget();
     let position = before;
     for (const event of events) {
       if (event.position <= position) continue;
@@ -75,6 +79,24 @@ export class LedgerProjection {
     }
     this.lastCommitted = position;
     return position;
+  }
+
+  /** Caches mirror committed rows only: after a rollback, or another writer's commit, they start over. */
+  private forget(): void {
+    this.activityCampaigns.clear();
+    this.hours.clear();
+    this.lastCommitted = -1;
+  }
+
+  private path(orgPath: readonly string[]): string {
+    const unit = orgPath[orgPath.length - 1];
+    let path = this.paths.get(unit);
+    if (path === undefined) {
+      path = encodeOrgPath(orgPath);
+      if (this.paths.size > 100_000) this.paths.clear();
+      this.paths.set(unit, path);
+    }
+    return path;
   }
 
   private recordedMs(recordedAt: string): number {
@@ -94,27 +116,27 @@ export class LedgerProjection {
     switch (event.type) {
       case 'HoursLogged': {
         const d = dataOf<HoursLogged['data']>(event);
-        // The linked activity's campaign as the log knows it now; corrections re-version these rows later.
-        const campaignId = d.activityId === null ? null : this.campaignOf(d.activityId, d.campaignId);
-        s.insertHours.run(d.volunteerId, d.entryId, d.activityId, encodeOrgPath(d.orgPath), campaignId, d.servedOn,
-          d.minutes, 0, pos, at);
+        this.hours.logged({
+          volunteer_id: d.volunteerId, entry_id: d.entryId, activity_id: d.activityId, org_path: this.path(d.orgPath),
+          // The linked activity's campaign as the log knows it now; corrections re-version these rows later.
+          campaign_id: d.activityId === null ? null : this.campaignOf(d.activityId, d.campaignId),
+          served_on: d.servedOn, minutes: d.minutes, verified: 0,
+        }, pos, at);
         return;
       }
       case 'HoursVerified': {
         const d = dataOf<{ volunteerId: string; entryId: string }>(event);
-        s.reopenHoursVerified.run(pos, at, d.volunteerId, d.entryId);
-        s.closeHours.run(pos, at, d.volunteerId, d.entryId, pos);
+        this.hours.verified(d.volunteerId, d.entryId, pos, at);
         return;
       }
       case 'HoursRejected': {
-        // Only a rejection takes hours out of the totals.
         const d = dataOf<{ volunteerId: string; entryId: string }>(event);
-        s.closeHours.run(pos, at, d.volunteerId, d.entryId, pos);
+        this.hours.rejected(d.volunteerId, d.entryId, pos, at);
         return;
       }
       case 'ActivityRecorded': {
         const d = dataOf<ActivityRecorded['data']>(event);
-        s.insertActivity.run(d.activityId, encodeOrgPath(d.orgPath), d.campaignId, d.category, d.venueType,
+        s.insertActivity.run(d.activityId, this.path(d.orgPath), d.campaignId, d.category, d.venueType,
           d.occurredOn, d.participants, d.beneficiaries, d.materialsDistributed, pos, at);
         this.rememberCampaign(d.activityId, d.campaignId);
         return;
@@ -128,34 +150,34 @@ export class LedgerProjection {
         return;
       case 'DonationReceived': {
         const d = dataOf<DonationReceived['data']>(event);
-        s.insertDonation.run(d.donationId, d.campaignId, encodeOrgPath(d.orgPath), d.kind, d.amount, d.receivedOn, pos, at);
+        s.insertDonation.run(d.donationId, d.campaignId, this.path(d.orgPath), d.kind, d.amount, d.receivedOn, pos, at);
         return;
       }
       case 'DonationRefunded': {
         const d = dataOf<DonationRefunded['data']>(event);
-        s.insertRefund.run(d.refundId, d.donationId, d.campaignId, encodeOrgPath(d.orgPath), d.kind, d.amount,
+        s.insertRefund.run(d.refundId, d.donationId, d.campaignId, this.path(d.orgPath), d.kind, d.amount,
           d.refundedOn, pos, at);
         return;
       }
       case 'FundsDisbursed': {
         const d = dataOf<FundsDisbursed['data']>(event);
-        s.insertDisbursement.run(d.disbursementId, d.campaignId, encodeOrgPath(d.orgPath), d.amount, d.beneficiaries,
+        s.insertDisbursement.run(d.disbursementId, d.campaignId, this.path(d.orgPath), d.amount, d.beneficiaries,
           d.activityId, d.paidOn, pos, at);
         return;
       }
       case 'OrgUnitRegistered': {
         const d = dataOf<OrgUnitRegistered['data']>(event);
-        s.registerOrgUnit.run(d.orgUnitId, d.name, d.level, d.parentId, d.code, encodeOrgPath(d.orgPath), pos, at);
+        s.registerOrgUnit.run(d.orgUnitId, d.name, d.level, d.parentId, d.code, this.path(d.orgPath), pos, at);
         return;
       }
       case 'CampaignLaunched': {
         const d = dataOf<CampaignLaunched['data']>(event);
-        s.registerCampaign.run(d.campaignId, d.name, d.orgUnitId, encodeOrgPath(d.orgPath), d.startsOn, d.endsOn, pos, at);
+        s.registerCampaign.run(d.campaignId, d.name, d.orgUnitId, this.path(d.orgPath), d.startsOn, d.endsOn, pos, at);
         return;
       }
       case 'VolunteerRegistered': {
         const d = dataOf<VolunteerRegistered['data']>(event);
-        s.registerVolunteer.run(d.volunteerId, d.orgUnitId, encodeOrgPath(d.orgPath), pos, at);
+        s.registerVolunteer.run(d.volunteerId, d.orgUnitId, this.path(d.orgPath), pos, at);
         return;
       }
       default:
@@ -178,9 +200,7 @@ export class LedgerProjection {
       pick('participants', open.participants), pick('beneficiaries', open.beneficiaries),
       pick('materialsDistributed', open.materials_distributed), pos, at);
     if (campaignId !== open.campaign_id) {
-      // Linked hours follow their activity's campaign; new versions keep "as of before" on the old one.
-      this.sql.reopenActivityHours.run(campaignId, pos, at, d.activityId);
-      this.sql.closeActivityHours.run(pos, at, d.activityId, pos);
+      this.hours.activityMoved(d.activityId, campaignId, pos, at);
     }
     this.rememberCampaign(d.activityId, campaignId);
   }

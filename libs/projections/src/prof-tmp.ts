@@ -1,9 +1,18 @@
-import { SqliteEventStore } from '../../event-store/src/sqlite/sqlite-event-store';
-(async () => {
-  const store = new SqliteEventStore(process.argv[2]);
-  const t = process.hrtime.bigint();
-  let after = 0, n = 0;
-  for (;;) { const page = await store.readAll({ after, limit: 10000 }); if (!page.length) break; n += page.length; after = page[page.length - 1].position; if (n >= 300000) break; }
-  console.log('readAll', n, (Number(process.hrtime.bigint() - t) / n).toFixed(0), 'ns/event');
-  await store.close();
-})();
+import { openReadModel } from './read-model';
+import { syntheticLog } from './testing/synthetic-ledger';
+import { rmSync } from 'node:fs';
+const log = syntheticLog(200_000);
+rmSync('/tmp/prof-read.db', { force: true }); rmSync('/tmp/prof-read.db-wal', { force: true });
+const model = openReadModel('/tmp/prof-read.db');
+if (process.argv[2] === 'bulk') model.beginBulkReplay();
+const byType: Record<string, number> = {};
+const proj = (model as any).projection;
+const orig = proj.apply.bind(proj);
+proj.apply = (e: any) => { const t = process.hrtime.bigint(); orig(e); byType[e.type] = (byType[e.type] ?? 0) + Number(process.hrtime.bigint() - t) / 1e6; };
+const t = process.hrtime.bigint();
+for (let i = 0; i < log.length; i += 10000) model.applyBatch(log.slice(i, i + 10000));
+const total = Number(process.hrtime.bigint() - t) / 1e6;
+const inApply = Object.values(byType).reduce((a, b) => a + b, 0);
+console.log('apply only', (total * 1000 / log.length).toFixed(0), 'us/event; in apply()', (inApply * 1000 / log.length).toFixed(0), 'commit+other', ((total - inApply) * 1000 / log.length).toFixed(0));
+console.log(Object.fromEntries(Object.entries(byType).map(([k, v]) => [k, Math.round(v)])));
+const t2 = process.hrtime.bigint(); model.endBulkReplay(); console.log('index build ms', Number(process.hrtime.bigint() - t2) / 1e6);

@@ -25,18 +25,11 @@ export function prepareStatements(db: Database.Database) {
 
     insertHours: db.prepare(`INSERT INTO hour_versions (${hourColumns}, known_from_pos, known_from_at)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-    /** Opens the verified version by copying the open one in SQL; the next statement closes the old one. */
-    reopenHoursVerified: db.prepare(`INSERT INTO hour_versions (${hourColumns}, known_from_pos, known_from_at)
-      SELECT volunteer_id, entry_id, activity_id, org_path, campaign_id, served_on, minutes, 1, ?, ?
-      FROM hour_versions WHERE volunteer_id = ? AND entry_id = ? AND known_until_pos IS NULL`),
-    /** Closes the versions opened before this event (the last parameter is its position). */
-    closeHours: db.prepare(`UPDATE hour_versions SET known_until_pos = ?, known_until_at = ?
-      WHERE volunteer_id = ? AND entry_id = ? AND known_until_pos IS NULL AND known_from_pos < ?`),
-    reopenActivityHours: db.prepare(`INSERT INTO hour_versions (${hourColumns}, known_from_pos, known_from_at)
-      SELECT volunteer_id, entry_id, activity_id, org_path, ?, served_on, minutes, verified, ?, ?
-      FROM hour_versions WHERE activity_id = ? AND known_until_pos IS NULL`),
-    closeActivityHours: db.prepare(`UPDATE hour_versions SET known_until_pos = ?, known_until_at = ?
-      WHERE activity_id = ? AND known_until_pos IS NULL AND known_from_pos < ?`),
+    selectOpenHours: db.prepare(`SELECT rowid, ${hourColumns} FROM hour_versions
+      WHERE volunteer_id = ? AND entry_id = ? AND known_until_pos IS NULL`),
+    selectOpenHoursOfActivity: db.prepare(`SELECT rowid, ${hourColumns} FROM hour_versions
+      WHERE activity_id = ? AND known_until_pos IS NULL`),
+    closeHourRow: db.prepare('UPDATE hour_versions SET known_until_pos = ?, known_until_at = ? WHERE rowid = ?'),
 
     insertDonation: db.prepare(`INSERT INTO donations (donation_id, campaign_id, org_path, kind, amount, received_on,
       known_from_pos, known_from_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),

@@ -4,8 +4,10 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { createHash } from 'node:crypto';
 import { from, Observable, of, switchMap } from 'rxjs';
 import type { Principal } from '../auth/principal';
+import { replayedResult } from '../ledger/command-context';
 import { EVENT_STORE } from '../ledger/tokens';
 import { badRequest, problem, ProblemException } from './problem';
+import { respond } from './respond';
 
 const KEY = /^[\x21-\x7e]{1,128}$/;
 
@@ -46,10 +48,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
         if (record.fingerprint !== fingerprint) {
           throw new ProblemException(problem(422, 'This Idempotency-Key was used with a different request.', { code: 'IDEMPOTENCY_KEY_REUSED' }));
         }
-        const stored = record.response as { status: number; id: string };
-        const reply = http.getResponse<FastifyReply>();
-        reply.status(stored.status).header('idempotent-replayed', 'true').header('etag', `"${record.result.revision}"`);
-        return of({ id: stored.id, streamId: record.result.streamId, revision: record.result.revision, position: record.result.position });
+        return of(respond(http.getResponse<FastifyReply>(), replayedResult(record.result, record.response)));
       }),
     );
   }

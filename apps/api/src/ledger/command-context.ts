@@ -17,3 +17,9 @@ export interface CommandResult {
   body: { id: string; streamId: string; revision: number; position: number };
   replayed?: boolean;
 }
+
+/** The first answer of a command, rebuilt from its idempotency record for a retry. */
+export function replayedResult(result: { streamId: string; revision: number; position: number }, response: Record<string, unknown>): CommandResult {
+  const stored = response as { status: number; id: string };
+  return { status: stored.status, replayed: true, body: { id: stored.id, streamId: result.streamId, revision: result.revision, position: result.position } };
+}

@@ -2,9 +2,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import { EventBus } from '@nestjs/cqrs';
 import { EVENT_SCHEMA_VERSIONS, type Decider, type LedgerEvent, type LedgerEventType } from '@tongxin/domain';
 import {
-  NO_STREAM, WrongExpectedRevisionError, type EventStore, type NewEvent, type RecordedEvent,
+  IdempotencyKeyReusedError, NO_STREAM, WrongExpectedRevisionError, type EventStore, type NewEvent, type RecordedEvent,
 } from '@tongxin/event-store';
-import type { CommandContext, CommandResult } from './command-context';
+import { replayedResult, type CommandContext, type CommandResult } from './command-context';
 import { ContentionError, PreconditionFailedError } from './errors';
 import { KeyedLock } from './keyed-lock';
 import { LedgerAppended } from './ledger-appended.event';
@@ -63,6 +63,13 @@ export class CommandExecutor {
 
   private async decideAndAppend<C, E extends LedgerEvent, S>(spec: CommandSpec<C, E, S>): Promise<CommandResult> {
     const { ctx } = spec;
+    // A retry that queued behind its own first attempt must get that answer back, not a decision
+    // against the state the first attempt created (which would say "already exists").
+    const earlier = ctx.idempotency && (await this.store.getIdempotencyRecord(ctx.idempotency.key));
+    if (earlier && ctx.idempotency) {
+      if (earlier.fingerprint !== ctx.idempotency.fingerprint) throw new IdempotencyKeyReusedError(ctx.idempotency.key);
+      return replayedResult(earlier.result, earlier.response);
+    }
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
       const { state, revision, events } = await this.load<S>(spec.streamId, spec.decider);
       if (ctx.ifMatch !== undefined && ctx.ifMatch !== revision) {
@@ -80,10 +87,7 @@ export class CommandExecutor {
           idempotency: ctx.idempotency && { ...ctx.idempotency, response: { status: spec.status, id: spec.id } },
           uniqueKeys: spec.uniqueKeys,
         });
-        if (result.replayed) {
-          const stored = result.response as { status: number; id: string };
-          return { status: stored.status, replayed: true, body: { id: stored.id, streamId: result.streamId, revision: result.revision, position: result.position } };
-        }
+        if (result.replayed) return replayedResult(result, result.response ?? {});
         this.eventBus.publish(new LedgerAppended(result.position));
         return { status: spec.status, body: { id: spec.id, streamId: result.streamId, revision: result.revision, position: result.position } };
       } catch (error) {

@@ -1,0 +1,17 @@
+import { openReadModel } from './read-model';
+import { rmSync } from 'node:fs';
+rmSync('/tmp/prof-ins.db', { force: true }); rmSync('/tmp/prof-ins.db-wal', { force: true });
+const model = openReadModel('/tmp/prof-ins.db');
+model.beginBulkReplay();
+const db = (model as any).projection.db;
+const N = 100000;
+const time = (label: string, fn: () => void) => { const t = process.hrtime.bigint(); fn(); console.log(label, (Number(process.hrtime.bigint() - t) / N).toFixed(0), 'ns/row'); };
+const ins = db.prepare(`INSERT INTO hour_versions (volunteer_id, entry_id, activity_id, org_path, campaign_id, served_on, minutes, verified, known_from_pos, known_from_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+let base = 0;
+const run = () => db.transaction(() => { for (let i = 0; i < N; i++) { const j = base + i; ins.run(`vol-${(j * 7919) % 20000}`, `e-${j}`, `act-${j >> 2}`, '/hh/hh-3/hh-3-12/hh-3-12-4/', 'camp-city-1', '2023-05-01', 120, 0, j, 1700000000000 + j); } })();
+time('with 2 partial indexes', run); base += N;
+time('again', run); base += N;
+db.exec('DROP INDEX hour_versions_open; DROP INDEX hour_versions_open_activity');
+time('no indexes', run); base += N;
+db.exec('CREATE INDEX hour_versions_open ON hour_versions (volunteer_id, entry_id) WHERE known_until_pos IS NULL');
+time('open index only', run); base += N;
