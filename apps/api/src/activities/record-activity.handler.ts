@@ -1,5 +1,5 @@
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { activityDecider, campaignDecider, ledgerToday, orgUnitDecider, streams } from '@tongxin/domain';
+import { activityDecider, campaignDecider, ledgerToday, streams } from '@tongxin/domain';
 import { newId } from '../http/ids';
 import type { CommandContext, CommandResult } from '../ledger/command-context';
 import { CommandExecutor } from '../ledger/command-executor';
@@ -28,7 +28,7 @@ export class RecordActivityHandler implements ICommandHandler<RecordActivityComm
           participants: body.participants, beneficiaries: body.beneficiaries ?? 0,
           materialsDistributed: body.materialsDistributed ?? 0, location: body.location ?? null, notes: body.notes ?? null,
         },
-        orgUnit: (await this.executor.load(streams.orgUnit(body.orgUnitId), orgUnitDecider)).state,
+        orgUnit: await this.executor.orgUnit(body.orgUnitId),
         campaign: body.campaignId ? (await this.executor.load(streams.campaign(body.campaignId), campaignDecider)).state : null,
       }),
     });

@@ -1,5 +1,5 @@
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { campaignDecider, orgUnitDecider, streams } from '@tongxin/domain';
+import { campaignDecider, streams } from '@tongxin/domain';
 import { newId } from '../http/ids';
 import type { CommandContext, CommandResult } from '../ledger/command-context';
 import { CommandExecutor } from '../ledger/command-executor';
@@ -22,7 +22,7 @@ export class LaunchCampaignHandler implements ICommandHandler<LaunchCampaignComm
       build: async () => ({
         type: 'LaunchCampaign' as const,
         data: { campaignId: id, name: body.name, orgUnitId: body.orgUnitId, startsOn: body.startsOn ?? null, endsOn: body.endsOn ?? null },
-        orgUnit: (await this.executor.load(streams.orgUnit(body.orgUnitId), orgUnitDecider)).state,
+        orgUnit: await this.executor.orgUnit(body.orgUnitId),
       }),
     });
   }

@@ -1,5 +1,5 @@
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { activityDecider, campaignDecider, ledgerToday, orgUnitDecider, streams } from '@tongxin/domain';
+import { activityDecider, campaignDecider, ledgerToday, streams } from '@tongxin/domain';
 import { newId } from '../http/ids';
 import type { CommandContext, CommandResult } from '../ledger/command-context';
 import { CommandExecutor } from '../ledger/command-executor';
@@ -29,7 +29,7 @@ export class DisburseFundsHandler implements ICommandHandler<DisburseFundsComman
           disbursementId: id, campaignId: body.campaignId, orgUnitId: body.orgUnitId, amount: body.amount,
           purpose: body.purpose, paidOn: body.paidOn, beneficiaries: body.beneficiaries ?? 0, activityId: body.activityId ?? null,
         },
-        orgUnit: (await this.executor.load(streams.orgUnit(body.orgUnitId), orgUnitDecider)).state,
+        orgUnit: await this.executor.orgUnit(body.orgUnitId),
         activity: body.activityId ? (await this.executor.load(streams.activity(body.activityId), activityDecider)).state : null,
       }),
     });

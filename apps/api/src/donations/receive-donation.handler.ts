@@ -1,5 +1,5 @@
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { campaignDecider, ledgerToday, orgUnitDecider, streams } from '@tongxin/domain';
+import { campaignDecider, ledgerToday, streams } from '@tongxin/domain';
 import { newId } from '../http/ids';
 import type { CommandContext, CommandResult } from '../ledger/command-context';
 import { CommandExecutor } from '../ledger/command-executor';
@@ -35,7 +35,7 @@ export class ReceiveDonationHandler implements ICommandHandler<ReceiveDonationCo
           reference: body.reference ?? null,
           items: (body.items ?? []).map((i) => ({ description: i.description, quantity: i.quantity, unit: i.unit })),
         },
-        orgUnit: (await this.executor.load(streams.orgUnit(body.orgUnitId), orgUnitDecider)).state,
+        orgUnit: await this.executor.orgUnit(body.orgUnitId),
       }),
     });
   }

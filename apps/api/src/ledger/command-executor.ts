@@ -1,6 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EventBus } from '@nestjs/cqrs';
-import { EVENT_SCHEMA_VERSIONS, type Decider, type LedgerEvent, type LedgerEventType } from '@tongxin/domain';
+import {
+  EVENT_SCHEMA_VERSIONS, orgUnitDecider, streams, type Decider, type LedgerEvent, type LedgerEventType, type OrgUnitState,
+} from '@tongxin/domain';
 import {
   IdempotencyKeyReusedError, NO_STREAM, WrongExpectedRevisionError, type EventStore, type NewEvent, type RecordedEvent,
 } from '@tongxin/event-store';
@@ -11,6 +13,8 @@ import { LedgerAppended } from './ledger-appended.event';
 import { EVENT_STORE } from './tokens';
 
 const MAX_ATTEMPTS = 8;
+/** China has ~700,000 villages and communities; a process rarely touches more than a fraction. */
+const MAX_CACHED_ORG_UNITS = 200_000;
 
 export interface Folded<S> {
   state: S;
@@ -44,11 +48,27 @@ export interface CommandSpec<C, E extends LedgerEvent, S> {
 @Injectable()
 export class CommandExecutor {
   private readonly streamLocks = new KeyedLock();
+  private readonly orgUnits = new Map<string, OrgUnitState>();
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly eventBus: EventBus,
   ) {}
+
+  /**
+   * An org unit's state. Units are immutable once registered (one event, never corrected), so a unit
+   * that exists is cached for good; one that does not is read again next time.
+   */
+  async orgUnit(id: string): Promise<OrgUnitState> {
+    const cached = this.orgUnits.get(id);
+    if (cached) return cached;
+    const { state } = await this.load(streams.orgUnit(id), orgUnitDecider);
+    if (state.exists) {
+      if (this.orgUnits.size >= MAX_CACHED_ORG_UNITS) this.orgUnits.delete(this.orgUnits.keys().next().value as string);
+      this.orgUnits.set(id, state);
+    }
+    return state;
+  }
 
   async load<S>(streamId: string, decider: Folder<S>): Promise<Folded<S>> {
     const events = await this.store.readStream(streamId);

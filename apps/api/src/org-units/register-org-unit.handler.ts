@@ -22,7 +22,7 @@ export class RegisterOrgUnitHandler implements ICommandHandler<RegisterOrgUnitCo
       build: async () => ({
         type: 'RegisterOrgUnit' as const,
         data: { orgUnitId: id, name: body.name, level: body.level, parentId: body.parentId ?? null, code: body.code ?? null },
-        parent: body.parentId ? (await this.executor.load(streams.orgUnit(body.parentId), orgUnitDecider)).state : null,
+        parent: body.parentId ? await this.executor.orgUnit(body.parentId) : null,
       }),
     });
   }

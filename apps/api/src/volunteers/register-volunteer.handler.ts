@@ -1,5 +1,5 @@
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { orgUnitDecider, streams, volunteerDecider } from '@tongxin/domain';
+import { streams, volunteerDecider } from '@tongxin/domain';
 import { newId } from '../http/ids';
 import type { CommandContext, CommandResult } from '../ledger/command-context';
 import { CommandExecutor } from '../ledger/command-executor';
@@ -22,7 +22,7 @@ export class RegisterVolunteerHandler implements ICommandHandler<RegisterVolunte
       build: async () => ({
         type: 'RegisterVolunteer' as const,
         data: { volunteerId: id, orgUnitId: body.orgUnitId, name: body.name, phone: body.phone ?? null },
-        orgUnit: (await this.executor.load(streams.orgUnit(body.orgUnitId), orgUnitDecider)).state,
+        orgUnit: await this.executor.orgUnit(body.orgUnitId),
       }),
     });
   }
