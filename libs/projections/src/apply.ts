@@ -4,6 +4,8 @@ import type {
   FundsDisbursed, HoursLogged, OrgUnitRegistered, VolunteerRegistered,
 } from '@tongxin/domain';
 import type { RecordedEvent } from '../../event-store/src/event-store';
+import { ActivityLinks } from './activity-links';
+import { entityKey } from './entity-key';
 import { HourEntries } from './hour-entries';
 import { encodeOrgPath } from './org-path';
 import { PROJECTION_NAME } from './schema';
@@ -15,7 +17,7 @@ function dataOf<T>(event: RecordedEvent): T {
 }
 
 interface OpenActivity {
-  rowid: number; activity_id: string; org_path: string; campaign_id: string | null; category: string;
+  rowid: number; activity_key: number; activity_id: string; recorded_pos: number; org_path: string; campaign_id: string | null; category: string;
   venue_type: string | null; occurred_on: string; participants: number; beneficiaries: number;
   materials_distributed: number;
 }
@@ -24,9 +26,6 @@ interface OpenActivity {
 const COUNTED_FIELDS = ['campaignId', 'category', 'venueType', 'occurredOn', 'participants', 'beneficiaries',
   'materialsDistributed'] as const satisfies readonly (keyof ActivityFacts)[];
 
-/** Bounds the activity → campaign cache; hours are mostly logged against recent activities. */
-const CAMPAIGN_CACHE_LIMIT = 200_000;
-
 /**
  * Folds events into the fact tables. A batch is one IMMEDIATE transaction that also moves the checkpoint
  * (compare-and-set), so the rows and the checkpoint commit or vanish together; events at or below the
@@ -34,8 +33,7 @@ const CAMPAIGN_CACHE_LIMIT = 200_000;
  */
 export class LedgerProjection {
   private readonly sql: Statements;
-  /** activityId → its current campaign, so hours linked to it need no SELECT; cleared when a batch fails. */
-  private readonly activityCampaigns = new Map<string, string | null>();
+  private readonly activities: ActivityLinks;
   private readonly hours: HourEntries;
   /** Org unit id → encoded path: units never move, so a unit's path is fixed once registered. */
   private readonly paths = new Map<string, string>();
@@ -47,6 +45,7 @@ export class LedgerProjection {
 
   constructor(private readonly db: Database.Database) {
     this.sql = prepareStatements(db);
+    this.activities = new ActivityLinks(this.sql);
     this.hours = new HourEntries(this.sql);
     this.applyInTransaction = db.transaction((events: readonly RecordedEvent[]) => this.applyAll(events)).immediate;
   }
@@ -83,7 +82,7 @@ export class LedgerProjection {
 
   /** Caches mirror committed rows only: after a rollback, or another writer's commit, they start over. */
   private forget(): void {
-    this.activityCampaigns.clear();
+    this.activities.clear();
     this.hours.clear();
     this.lastCommitted = -1;
   }
@@ -116,11 +115,12 @@ export class LedgerProjection {
     switch (event.type) {
       case 'HoursLogged': {
         const d = dataOf<HoursLogged['data']>(event);
+        const activity = d.activityId === null ? undefined : this.activities.get(d.activityId, d.campaignId);
         this.hours.logged({
-          volunteer_id: d.volunteerId, entry_id: d.entryId, activity_id: d.activityId, org_path: this.path(d.orgPath),
+          activity_pos: activity ? activity.recordedPos : null, volunteer_id: d.volunteerId, entry_id: d.entryId,
+          activity_id: d.activityId, org_path: this.path(d.orgPath),
           // The linked activity's campaign as the log knows it now; corrections re-version these rows later.
-          campaign_id: d.activityId === null ? null : this.campaignOf(d.activityId, d.campaignId),
-          served_on: d.servedOn, minutes: d.minutes, verified: 0,
+          campaign_id: activity ? activity.campaignId : null, served_on: d.servedOn, minutes: d.minutes, verified: 0,
         }, pos, at);
         return;
       }
@@ -136,18 +136,20 @@ export class LedgerProjection {
       }
       case 'ActivityRecorded': {
         const d = dataOf<ActivityRecorded['data']>(event);
-        s.insertActivity.run(d.activityId, this.path(d.orgPath), d.campaignId, d.category, d.venueType,
-          d.occurredOn, d.participants, d.beneficiaries, d.materialsDistributed, pos, at);
-        this.rememberCampaign(d.activityId, d.campaignId);
+        s.insertActivity.run(entityKey(d.activityId), d.activityId, pos, this.path(d.orgPath), d.campaignId, d.category,
+          d.venueType, d.occurredOn, d.participants, d.beneficiaries, d.materialsDistributed, pos, at);
+        this.activities.remember(d.activityId, { recordedPos: pos, campaignId: d.campaignId });
         return;
       }
       case 'ActivityCorrected':
         return this.correctActivity(dataOf<ActivityCorrected['data']>(event), pos, at);
-      case 'ActivityVoided':
+      case 'ActivityVoided': {
         // Hours logged against a voided activity keep counting: the volunteers served all the same,
         // and only a rejection of the entry itself removes hours.
-        s.closeActivity.run(pos, at, (dataOf<{ activityId: string }>(event)).activityId);
+        const { activityId } = dataOf<{ activityId: string }>(event);
+        s.closeActivity.run(pos, at, entityKey(activityId), activityId);
         return;
+      }
       case 'DonationReceived': {
         const d = dataOf<DonationReceived['data']>(event);
         s.insertDonation.run(d.donationId, d.campaignId, this.path(d.orgPath), d.kind, d.amount, d.receivedOn, pos, at);
@@ -189,41 +191,19 @@ export class LedgerProjection {
   private correctActivity(d: ActivityCorrected['data'], pos: number, at: number): void {
     const changes = d.changes as Partial<Record<string, unknown>>;
     if (!COUNTED_FIELDS.some((field) => Object.hasOwn(changes, field))) return;
-    const open = this.sql.selectOpenActivity.get(d.activityId) as OpenActivity | undefined;
+    const open = this.sql.selectOpenActivity.get(entityKey(d.activityId), d.activityId) as OpenActivity | undefined;
     if (!open) return; // voided (or never recorded): nothing current to correct
     const pick = <K extends keyof ActivityFacts>(field: K, current: ActivityFacts[K]): ActivityFacts[K] =>
       Object.hasOwn(changes, field) ? (changes[field] as ActivityFacts[K]) : current;
     const campaignId = pick('campaignId', open.campaign_id);
     this.sql.closeActivityRow.run(pos, at, open.rowid);
-    this.sql.insertActivity.run(open.activity_id, open.org_path, campaignId, pick('category', open.category as never),
+    this.sql.insertActivity.run(open.activity_key, open.activity_id, open.recorded_pos, open.org_path, campaignId, pick('category', open.category as never),
       pick('venueType', open.venue_type as never), pick('occurredOn', open.occurred_on),
       pick('participants', open.participants), pick('beneficiaries', open.beneficiaries),
       pick('materialsDistributed', open.materials_distributed), pos, at);
     if (campaignId !== open.campaign_id) {
-      this.hours.activityMoved(d.activityId, campaignId, pos, at);
+      this.hours.activityMoved(d.activityId, open.recorded_pos, campaignId, pos, at);
     }
-    this.rememberCampaign(d.activityId, campaignId);
-  }
-
-  private campaignOf(activityId: string, fallback: string | null): string | null {
-    const cached = this.activityCampaigns.get(activityId);
-    if (cached !== undefined) return cached;
-    const row = this.sql.selectActivityCampaign.get(activityId) as { campaign_id: string | null } | undefined;
-    const campaignId = row ? row.campaign_id : fallback;
-    this.rememberCampaign(activityId, campaignId);
-    return campaignId;
-  }
-
-  private rememberCampaign(activityId: string, campaignId: string | null): void {
-    const cache = this.activityCampaigns;
-    if (cache.size >= CAMPAIGN_CACHE_LIMIT && !cache.has(activityId)) {
-      // Forget the oldest quarter (Map iterates in insertion order): a cheap FIFO, no per-hit bookkeeping.
-      let drop = CAMPAIGN_CACHE_LIMIT / 4;
-      for (const key of cache.keys()) {
-        cache.delete(key);
-        if (--drop === 0) break;
-      }
-    }
-    cache.set(activityId, campaignId);
+    this.activities.remember(d.activityId, { recordedPos: open.recorded_pos, campaignId });
   }
 }

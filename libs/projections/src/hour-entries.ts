@@ -1,8 +1,9 @@
+import { entityKey } from './entity-key';
 import type { Statements } from './statements';
 
 /** The open version of an hour entry, as the projection needs it to open the next one. */
 interface OpenEntry {
-  rowid: number; volunteer_id: string; entry_id: string; activity_id: string | null; org_path: string;
+  rowid: number; entry_key: number; activity_pos: number | null; volunteer_id: string; entry_id: string; activity_id: string | null; org_path: string;
   campaign_id: string | null; served_on: string; minutes: number; verified: number;
 }
 
@@ -24,9 +25,10 @@ export class HourEntries {
     this.open.clear();
   }
 
-  logged(entry: Omit<OpenEntry, 'rowid'>, pos: number, at: number): void {
-    const rowid = this.insert(entry, pos, at);
-    this.remember({ ...entry, rowid });
+  logged(entry: Omit<OpenEntry, 'rowid' | 'entry_key'>, pos: number, at: number): void {
+    const keyed = { ...entry, rowid: 0, entry_key: entityKey(entry.volunteer_id, entry.entry_id) };
+    keyed.rowid = this.insert(keyed, pos, at);
+    this.remember(keyed);
   }
 
   verified(volunteerId: string, entryId: string, pos: number, at: number): void {
@@ -46,8 +48,8 @@ export class HourEntries {
   }
 
   /** Linked hours follow their activity's campaign; new versions keep "as of before" on the old one. */
-  activityMoved(activityId: string, campaignId: string | null, pos: number, at: number): void {
-    for (const row of this.sql.selectOpenHoursOfActivity.all(activityId) as OpenEntry[]) {
+  activityMoved(activityId: string, activityPos: number, campaignId: string | null, pos: number, at: number): void {
+    for (const row of this.sql.selectOpenHoursOfActivity.all(activityPos, activityId) as OpenEntry[]) {
       this.sql.closeHourRow.run(pos, at, row.rowid);
       const cached = this.open.get(key(row.volunteer_id, row.entry_id));
       const next = cached ?? row;
@@ -59,13 +61,13 @@ export class HourEntries {
   private find(volunteerId: string, entryId: string): OpenEntry | undefined {
     const cached = this.open.get(key(volunteerId, entryId));
     if (cached) return cached;
-    const row = this.sql.selectOpenHours.get(volunteerId, entryId) as OpenEntry | undefined;
+    const row = this.sql.selectOpenHours.get(entityKey(volunteerId, entryId), volunteerId, entryId) as OpenEntry | undefined;
     if (row) this.remember(row);
     return row;
   }
 
   private insert(e: Omit<OpenEntry, 'rowid'>, pos: number, at: number): number {
-    return Number(this.sql.insertHours.run(e.volunteer_id, e.entry_id, e.activity_id, e.org_path, e.campaign_id,
+    return Number(this.sql.insertHours.run(e.entry_key, e.activity_pos, e.volunteer_id, e.entry_id, e.activity_id, e.org_path, e.campaign_id,
       e.served_on, e.minutes, e.verified, pos, at).lastInsertRowid);
   }
 

@@ -67,6 +67,8 @@ export class LedgerReadModel implements ProjectionTarget {
 
   beginBulkReplay(): void {
     dropQueryIndexes(this.db);
+    // Checkpoint the WAL into the database in 64 MiB steps rather than 4 MiB ones: fewer fsyncs.
+    this.db.pragma('wal_autocheckpoint = 16384');
   }
 
   /** Idempotent: builds whatever query index is missing (cheap to call after every catch-up). */
@@ -74,6 +76,8 @@ export class LedgerReadModel implements ProjectionTarget {
     if (hasQueryIndexes(this.db)) return;
     createQueryIndexes(this.db);
     this.db.pragma('optimize');
+    this.db.pragma('wal_autocheckpoint = 1000');
+    this.db.pragma('wal_checkpoint(TRUNCATE)');
   }
 
   /** True while query indexes are missing (a bulk replay is under way or was interrupted). */

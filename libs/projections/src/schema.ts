@@ -13,7 +13,7 @@ import type Database from 'better-sqlite3';
  * Bump READ_MODEL_VERSION whenever the tables or the meaning of a row change: opening a file written by
  * another version drops the tables, and the runner rebuilds them by replaying from position 0.
  */
-export const READ_MODEL_VERSION = 1;
+export const READ_MODEL_VERSION = 3;
 export const PROJECTION_NAME = 'ledger-totals';
 
 const TABLES = ['checkpoints', 'read_model_meta', 'org_units', 'campaigns', 'volunteers', 'activity_versions',
@@ -35,20 +35,23 @@ CREATE TABLE IF NOT EXISTS volunteers (
   known_from_pos INTEGER NOT NULL, known_from_at INTEGER NOT NULL);
 
 CREATE TABLE IF NOT EXISTS activity_versions (
-  activity_id TEXT NOT NULL, org_path TEXT NOT NULL, campaign_id TEXT, category TEXT NOT NULL, venue_type TEXT,
+  activity_key INTEGER NOT NULL, activity_id TEXT NOT NULL, recorded_pos INTEGER NOT NULL, org_path TEXT NOT NULL, campaign_id TEXT, category TEXT NOT NULL, venue_type TEXT,
   occurred_on TEXT NOT NULL, participants INTEGER NOT NULL, beneficiaries INTEGER NOT NULL,
   materials_distributed INTEGER NOT NULL,
   known_from_pos INTEGER NOT NULL, known_from_at INTEGER NOT NULL, known_until_pos INTEGER, known_until_at INTEGER);
--- not partial: a voided activity's last campaign is still looked up for hours linked to it
-CREATE INDEX IF NOT EXISTS activity_versions_id ON activity_versions (activity_id);
+-- *_key columns hold entityKey(id) (entity-key.ts): integer indexes are cheaper to keep up than text ones.
+-- Not partial: a voided activity's last campaign is still looked up for hours linked to it.
+CREATE INDEX IF NOT EXISTS activity_versions_key ON activity_versions (activity_key);
 
 CREATE TABLE IF NOT EXISTS hour_versions (
-  volunteer_id TEXT NOT NULL, entry_id TEXT NOT NULL, activity_id TEXT, org_path TEXT NOT NULL, campaign_id TEXT,
+  entry_key INTEGER NOT NULL, activity_pos INTEGER, volunteer_id TEXT NOT NULL, entry_id TEXT NOT NULL, activity_id TEXT, org_path TEXT NOT NULL, campaign_id TEXT,
   served_on TEXT NOT NULL, minutes INTEGER NOT NULL, verified INTEGER NOT NULL,
   known_from_pos INTEGER NOT NULL, known_from_at INTEGER NOT NULL, known_until_pos INTEGER, known_until_at INTEGER);
-CREATE INDEX IF NOT EXISTS hour_versions_open ON hour_versions (volunteer_id, entry_id) WHERE known_until_pos IS NULL;
-CREATE INDEX IF NOT EXISTS hour_versions_open_activity ON hour_versions (activity_id)
-  WHERE known_until_pos IS NULL AND activity_id IS NOT NULL;
+CREATE INDEX IF NOT EXISTS hour_versions_open ON hour_versions (entry_key) WHERE known_until_pos IS NULL;
+-- activity_pos (the position that recorded the linked activity) rather than its id: hours are logged
+-- against recent activities, so these inserts land at the right edge of the index, where they are cheap.
+CREATE INDEX IF NOT EXISTS hour_versions_open_activity ON hour_versions (activity_pos)
+  WHERE known_until_pos IS NULL AND activity_pos IS NOT NULL;
 
 CREATE TABLE IF NOT EXISTS donations (
   donation_id TEXT NOT NULL, campaign_id TEXT NOT NULL, org_path TEXT NOT NULL, kind TEXT NOT NULL,

@@ -5,30 +5,30 @@ import type Database from 'better-sqlite3';
  * cheaper than named ones at hundreds of thousands of rows a second.
  */
 export function prepareStatements(db: Database.Database) {
-  const hourColumns = 'volunteer_id, entry_id, activity_id, org_path, campaign_id, served_on, minutes, verified';
+  const hourColumns = 'entry_key, activity_pos, volunteer_id, entry_id, activity_id, org_path, campaign_id, served_on, minutes, verified';
   return {
     readCheckpoint: db.prepare('SELECT position FROM checkpoints WHERE name = ?'),
     moveCheckpoint: db.prepare('UPDATE checkpoints SET position = ? WHERE name = ? AND position = ?'),
 
-    insertActivity: db.prepare(`INSERT INTO activity_versions (activity_id, org_path, campaign_id, category, venue_type,
-      occurred_on, participants, beneficiaries, materials_distributed, known_from_pos, known_from_at)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-    selectOpenActivity: db.prepare(`SELECT rowid, activity_id, org_path, campaign_id, category, venue_type, occurred_on,
-      participants, beneficiaries, materials_distributed
-      FROM activity_versions WHERE activity_id = ? AND known_until_pos IS NULL`),
+    insertActivity: db.prepare(`INSERT INTO activity_versions (activity_key, activity_id, recorded_pos, org_path, campaign_id,
+      category, venue_type, occurred_on, participants, beneficiaries, materials_distributed, known_from_pos, known_from_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+    selectOpenActivity: db.prepare(`SELECT rowid, activity_key, activity_id, recorded_pos, org_path, campaign_id, category, venue_type,
+      occurred_on, participants, beneficiaries, materials_distributed
+      FROM activity_versions WHERE activity_key = ? AND activity_id = ? AND known_until_pos IS NULL`),
     /** The latest version, open or closed: hours linked to a voided activity still follow its campaign. */
-    selectActivityCampaign: db.prepare(`SELECT campaign_id FROM activity_versions WHERE activity_id = ?
-      ORDER BY known_from_pos DESC LIMIT 1`),
+    selectActivityLink: db.prepare(`SELECT campaign_id, recorded_pos FROM activity_versions
+      WHERE activity_key = ? AND activity_id = ? ORDER BY known_from_pos DESC LIMIT 1`),
     closeActivityRow: db.prepare('UPDATE activity_versions SET known_until_pos = ?, known_until_at = ? WHERE rowid = ?'),
     closeActivity: db.prepare(`UPDATE activity_versions SET known_until_pos = ?, known_until_at = ?
-      WHERE activity_id = ? AND known_until_pos IS NULL`),
+      WHERE activity_key = ? AND activity_id = ? AND known_until_pos IS NULL`),
 
     insertHours: db.prepare(`INSERT INTO hour_versions (${hourColumns}, known_from_pos, known_from_at)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
     selectOpenHours: db.prepare(`SELECT rowid, ${hourColumns} FROM hour_versions
-      WHERE volunteer_id = ? AND entry_id = ? AND known_until_pos IS NULL`),
+      WHERE entry_key = ? AND volunteer_id = ? AND entry_id = ? AND known_until_pos IS NULL`),
     selectOpenHoursOfActivity: db.prepare(`SELECT rowid, ${hourColumns} FROM hour_versions
-      WHERE activity_id = ? AND known_until_pos IS NULL`),
+      WHERE activity_pos = ? AND activity_id = ? AND known_until_pos IS NULL`),
     closeHourRow: db.prepare('UPDATE hour_versions SET known_until_pos = ?, known_until_at = ? WHERE rowid = ?'),
 
     insertDonation: db.prepare(`INSERT INTO donations (donation_id, campaign_id, org_path, kind, amount, received_on,
