@@ -35,6 +35,7 @@ describe('malformed input', () => {
     ['unknown field', '/activities', { ...activity, colour: 'red' }, ['colour']],
     ['huge title', '/activities', { ...activity, title: huge }, ['title']],
     ['empty title', '/activities', { ...activity, title: '' }, ['title']],
+    ['blank title', '/activities', { ...activity, title: '   ' }, ['title']],
     ['bad id', '/activities', { ...activity, id: '../etc' }, ['id']],
     ['several bad fields at once', '/activities', { ...activity, participants: 'x', category: 'y', occurredOn: 'z' }, ['participants', 'category', 'occurredOn']],
     ['missing required fields', '/activities', {}, ['orgUnitId', 'title', 'category', 'occurredOn', 'participants']],

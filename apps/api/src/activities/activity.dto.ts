@@ -1,6 +1,6 @@
 import { ACTIVITY_CATEGORIES, VENUE_TYPES, type ActivityCategory, type VenueType } from '@tongxin/domain';
-import { IsIn, IsInt, IsString, Length, Matches, Max, Min } from 'class-validator';
-import { ID_PATTERN, IsCalendarDate, MAX_COUNT, Nullable, Optional } from '../http/validators';
+import { IsIn, IsInt, IsString, Matches, Max, Min } from 'class-validator';
+import { ID_PATTERN, IsCalendarDate, MAX_COUNT, Nullable, Optional, Text } from '../http/validators';
 
 export class RecordActivityDto {
   @Optional() @IsString() @Matches(ID_PATTERN)
@@ -12,7 +12,7 @@ export class RecordActivityDto {
   @Optional() @IsString() @Matches(ID_PATTERN)
   campaignId?: string;
 
-  @IsString() @Length(1, 200)
+  @Text(200)
   title!: string;
 
   @IsIn(ACTIVITY_CATEGORIES)
@@ -35,16 +35,16 @@ export class RecordActivityDto {
   @Optional() @IsInt() @Min(0) @Max(MAX_COUNT)
   materialsDistributed?: number;
 
-  @Optional() @IsString() @Length(1, 500)
+  @Optional() @Text(500)
   location?: string;
 
-  @Optional() @IsString() @Length(1, 500)
+  @Optional() @Text(500)
   notes?: string;
 }
 
 /** Any of the facts, with a required reason; `campaignId` or `venueType` null clears them. */
 export class CorrectActivityDto {
-  @Optional() @IsString() @Length(1, 200)
+  @Optional() @Text(200)
   title?: string;
 
   @Optional() @IsIn(ACTIVITY_CATEGORIES)
@@ -68,11 +68,11 @@ export class CorrectActivityDto {
   @Nullable() @IsString() @Matches(ID_PATTERN)
   campaignId?: string | null;
 
-  @IsString() @Length(1, 500)
+  @Text(500)
   reason!: string;
 }
 
 export class ReasonDto {
-  @IsString() @Length(1, 500)
+  @Text(500)
   reason!: string;
 }

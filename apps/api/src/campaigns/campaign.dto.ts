@@ -1,11 +1,11 @@
-import { IsString, Length, Matches } from 'class-validator';
-import { ID_PATTERN, IsCalendarDate, Optional } from '../http/validators';
+import { IsString, Matches } from 'class-validator';
+import { ID_PATTERN, IsCalendarDate, Optional, Text } from '../http/validators';
 
 export class LaunchCampaignDto {
   @Optional() @IsString() @Matches(ID_PATTERN)
   id?: string;
 
-  @IsString() @Length(1, 200)
+  @Text(200)
   name!: string;
 
   /** The unit running the campaign; its activities and money are recorded in this unit's subtree. */

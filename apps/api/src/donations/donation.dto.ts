@@ -3,12 +3,12 @@ import {
 } from '@tongxin/domain';
 import { Type } from 'class-transformer';
 import {
-  ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsObject, IsString, Length, Matches, Max, Min, ValidateNested,
+  ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsObject, IsString, Matches, Max, Min, ValidateNested,
 } from 'class-validator';
-import { ID_PATTERN, IsCalendarDate, MAX_COUNT, MAX_MONEY, Optional } from '../http/validators';
+import { ID_PATTERN, IsCalendarDate, MAX_COUNT, MAX_MONEY, Optional, Text } from '../http/validators';
 
 export class DonorDto {
-  @IsString() @Length(1, 200)
+  @Text(200)
   name!: string;
 
   @IsIn(DONOR_KINDS)
@@ -19,14 +19,14 @@ export class DonorDto {
 }
 
 export class DonatedItemDto {
-  @IsString() @Length(1, 200)
+  @Text(200)
   description!: string;
 
   @IsInt() @Min(1) @Max(MAX_COUNT)
   quantity!: number;
 
   /** 件, 箱, 袋, kg … */
-  @IsString() @Length(1, 20)
+  @Text(20)
   unit!: string;
 }
 
@@ -57,7 +57,7 @@ export class ReceiveDonationDto {
   method?: PaymentMethod;
 
   /** Bank or receipt reference, for reconciliation. */
-  @Optional() @IsString() @Length(1, 200)
+  @Optional() @Text(200)
   reference?: string;
 
   @Optional() @IsArray() @ArrayMaxSize(1000) @ValidateNested({ each: true }) @Type(() => DonatedItemDto)
@@ -72,7 +72,7 @@ export class RefundDonationDto {
   @IsInt() @Min(1) @Max(MAX_MONEY)
   amount!: number;
 
-  @IsString() @Length(1, 500)
+  @Text(500)
   reason!: string;
 
   /** When the money went back; defaults to the ledger's today. */
@@ -94,7 +94,7 @@ export class DisburseFundsDto {
   @IsInt() @Min(1) @Max(MAX_MONEY)
   amount!: number;
 
-  @IsString() @Length(1, 500)
+  @Text(500)
   purpose!: string;
 
   @IsCalendarDate()

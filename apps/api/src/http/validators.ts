@@ -1,5 +1,6 @@
 import { isCalendarDate } from '@tongxin/domain';
-import { registerDecorator, ValidateBy, ValidateIf, type ValidationOptions } from 'class-validator';
+import { applyDecorators } from '@nestjs/common';
+import { IsString, Length, Matches, registerDecorator, ValidateBy, ValidateIf, type ValidationOptions } from 'class-validator';
 
 export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/;
 export const MAX_MONEY = 1_000_000_000_000;
@@ -57,4 +58,13 @@ export function Optional(): PropertyDecorator {
 /** Absent or null are both fine (null clears the field, e.g. detaching an activity from its campaign). */
 export function Nullable(): PropertyDecorator {
   return ValidateIf((_object, value) => value !== undefined && value !== null);
+}
+
+/** A text field: a string of 1–`max` characters that is not only whitespace. */
+export function Text(max: number): PropertyDecorator {
+  return applyDecorators(
+    IsString(),
+    Length(1, max),
+    Matches(/\S/, { message: ({ property }) => `${property} must not be blank` }),
+  ) as PropertyDecorator;
 }

@@ -1,13 +1,13 @@
 import { ORG_UNIT_LEVELS, type OrgUnitLevel } from '@tongxin/domain';
-import { IsIn, IsString, Length, Matches } from 'class-validator';
-import { ID_PATTERN, Optional } from '../http/validators';
+import { IsIn, IsString, Matches } from 'class-validator';
+import { ID_PATTERN, Optional, Text } from '../http/validators';
 
 export class RegisterOrgUnitDto {
   /** Client-made id, so offline clients can refer to it before it syncs. */
   @Optional() @IsString() @Matches(ID_PATTERN)
   id?: string;
 
-  @IsString() @Length(1, 200)
+  @Text(200)
   name!: string;
 
   @IsIn(ORG_UNIT_LEVELS)

@@ -1,5 +1,5 @@
-import { IsInt, IsString, Length, Matches, Max, Min } from 'class-validator';
-import { ID_PATTERN, IsCalendarDate, Optional } from '../http/validators';
+import { IsInt, IsString, Matches, Max, Min } from 'class-validator';
+import { ID_PATTERN, IsCalendarDate, Optional, Text } from '../http/validators';
 
 export class RegisterVolunteerDto {
   @Optional() @IsString() @Matches(ID_PATTERN)
@@ -8,7 +8,7 @@ export class RegisterVolunteerDto {
   @IsString() @Matches(ID_PATTERN)
   orgUnitId!: string;
 
-  @IsString() @Length(1, 200)
+  @Text(200)
   name!: string;
 
   /** Mainland mobile or landline digits, optionally with +86 and separators. */
@@ -30,6 +30,6 @@ export class LogHoursDto {
   @IsInt() @Min(1) @Max(1440)
   minutes!: number;
 
-  @Optional() @IsString() @Length(1, 500)
+  @Optional() @Text(500)
   description?: string;
 }
