@@ -12,6 +12,8 @@ const BATCHES = Number(process.env.BENCH_STORE_BATCHES ?? 800);
 const BATCH_SIZE = 100;
 const CONCURRENT_CALLERS = 64;
 const CONCURRENT_SECONDS = Number(process.env.BENCH_STORE_SECONDS ?? 5);
+/** 'worker' (the store's default) or 'inline', to compare where the store commits. */
+const WRITER = (process.env.BENCH_STORE_WRITER ?? 'worker') as 'worker' | 'inline';
 
 /** A realistic event: an activity record with the metadata every event carries. */
 function activityEvent(index: number): NewEvent {
@@ -73,7 +75,7 @@ function secondsSince(start: bigint): number {
 async function rawVersusStore(directory: string, label: string, rounds: number, eventsPerRound: number) {
   const raw = new RawLog(join(directory, `${label}-raw.db`));
   const rawEventRows = new RawLog(join(directory, `${label}-raw-events.db`), true);
-  const store = new SqliteEventStore(join(directory, `${label}-store.db`));
+  const store = new SqliteEventStore(join(directory, `${label}-store.db`), { writer: WRITER });
   const batch = Array.from({ length: eventsPerRound }, (_, index) => activityEvent(index));
   const slices = 10;
   let rawSeconds = 0;
@@ -100,7 +102,7 @@ async function rawVersusStore(directory: string, label: string, rounds: number, 
 
 /** 64 callers in a continuous pool, each appending one event at a time to its own stream at its exact revision. */
 async function concurrentCallers(directory: string): Promise<{ rate: number; events: number }> {
-  const store = new SqliteEventStore(join(directory, 'concurrent-store.db'));
+  const store = new SqliteEventStore(join(directory, 'concurrent-store.db'), { writer: WRITER });
   const deadline = Date.now() + CONCURRENT_SECONDS * 1000;
   let appended = 0;
   const start = process.hrtime.bigint();
@@ -129,7 +131,7 @@ export async function benchStore(): Promise<BenchFigure[]> {
       {
         name: 'store: sequential single-event appends (new stream, NO_STREAM)', value: single.store, unit: 'events/s',
         baseline: single.raw, ratio: singleRatio, target: '>= 0.8x raw', met: singleRatio >= 0.8,
-        notes: `${SINGLE_APPENDS} appends each side, one event per transaction, WAL + synchronous=FULL; raw writes the same event and `
+        notes: `${WRITER} writer; ${SINGLE_APPENDS} appends each side, one event per transaction, WAL + synchronous=FULL; raw writes the same event and `
           + `stream rows; raw writing the event row alone: ${formatRate(single.rawEventRows)} events/s`,
       },
       {

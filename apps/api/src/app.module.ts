@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { ActivitiesController } from './activities/activities.controller';
 import { CorrectActivityHandler } from './activities/correct-activity.handler';
@@ -18,7 +18,6 @@ import { ReceiveDonationHandler } from './donations/receive-donation.handler';
 import { RefundDonationHandler } from './donations/refund-donation.handler';
 import { HealthController } from './health/health.controller';
 import { HistoryController } from './history/history.controller';
-import { IdempotencyInterceptor } from './http/idempotency.interceptor';
 import { ProblemFilter } from './http/problem.filter';
 import { strictValidationPipe } from './http/validation';
 import { LedgerModule } from './ledger/ledger.module';
@@ -57,7 +56,6 @@ export class AppModule {
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_PIPE, useFactory: strictValidationPipe },
         { provide: APP_FILTER, useClass: ProblemFilter },
-        { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
         ...COMMAND_HANDLERS,
         ...QUERY_HANDLERS,
       ],

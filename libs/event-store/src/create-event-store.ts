@@ -4,23 +4,27 @@ import type { EventStore } from './event-store';
 import { SqliteEventStore } from './sqlite/sqlite-event-store';
 
 export type StoreLocation =
-  | { kind: 'sqlite'; path: string }
+  | { kind: 'sqlite'; path: string; writer?: 'inline' | 'worker' }
   | { kind: 'postgres'; url: string }
   | { kind: 'kurrentdb'; url: string };
 
 /**
  * `sqlite:./data/tongxin.db` (relative to the working directory), `sqlite:/abs/path.db`, `sqlite:///abs/path.db`
- * or `sqlite::memory:`; `postgres://…` / `postgresql://…`; `kurrentdb://…` / `esdb://…`.
+ * or `sqlite::memory:`, optionally with `?writer=inline|worker` (where commits run; see SqliteEventStore); `postgres://…` / `postgresql://…`; `kurrentdb://…` / `esdb://…`.
  */
 export function parseStoreUrl(url: string): StoreLocation {
   const trimmed = url.trim();
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(trimmed)?.[1]?.toLowerCase();
   switch (scheme) {
     case 'sqlite': {
-      let path = trimmed.slice('sqlite:'.length);
-      if (path.startsWith('//')) path = path.slice(2);
+      const [rest, query = ''] = trimmed.slice('sqlite:'.length).split('?', 2);
+      const path = rest.startsWith('//') ? rest.slice(2) : rest;
       if (path === '') throw new Error(`store URL ${url} names no file`);
-      return { kind: 'sqlite', path: path === ':memory:' ? path : resolve(path) };
+      const writer = new URLSearchParams(query).get('writer') ?? undefined;
+      if (writer !== undefined && writer !== 'inline' && writer !== 'worker') {
+        throw new Error(`store URL ${url}: writer must be inline or worker`);
+      }
+      return { kind: 'sqlite', path: path === ':memory:' ? path : resolve(path), writer };
     }
     case 'postgres':
     case 'postgresql':
@@ -39,7 +43,7 @@ export async function createEventStore(url: string): Promise<EventStore> {
   switch (location.kind) {
     case 'sqlite':
       if (location.path !== ':memory:') mkdirSync(dirname(location.path), { recursive: true });
-      return new SqliteEventStore(location.path);
+      return new SqliteEventStore(location.path, { writer: location.writer });
     case 'postgres':
       throw new Error('the PostgreSQL event-store adapter arrives with the server-stores issue; use sqlite: for now');
     case 'kurrentdb':

@@ -101,8 +101,11 @@ export function prepareReadModelDatabase(db: Database.Database, inMemory: boolea
   db.pragma('busy_timeout = 5000');
   const journalMode = db.pragma('journal_mode = WAL', { simple: true });
   if (!inMemory && journalMode !== 'wal') throw new Error(`read model: cannot switch to WAL (${String(journalMode)})`);
-  // FULL: a committed batch and its checkpoint survive power loss together, so a restart never re-counts.
-  db.pragma('synchronous = FULL');
+  // NORMAL, not FULL: the read model is derived from the log. In WAL mode a power loss can only roll back
+  // the latest batches, and each batch's checkpoint rolls back with its rows, so a restart re-applies them
+  // and never counts twice. The log itself (the event store) stays synchronous=FULL. Skipping the fsync
+  // keeps projection commits from stalling the API's event loop.
+  db.pragma('synchronous = NORMAL');
   // A replay touches the same index pages over and over; 64 MiB keeps them in memory.
   db.pragma('cache_size = -65536');
   db.pragma('temp_store = MEMORY');

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { createEventStore, parseStoreUrl } from '../create-event-store';
-import { NO_STREAM, StoreUnavailableError } from '../event-store';
+import { NO_STREAM, StoreUnavailableError, UniqueKeyTakenError, WrongExpectedRevisionError } from '../event-store';
 import { describeEventStoreContract } from '../testing';
 import { SCHEMA_VERSION } from './sqlite-schema';
 import { SqliteEventStore } from './sqlite-event-store';
@@ -12,15 +12,17 @@ function tempDirectory(): string {
   return mkdtempSync(join(tmpdir(), 'tongxin-store-'));
 }
 
-describeEventStoreContract('sqlite', async () => {
-  const directory = tempDirectory();
-  const file = join(directory, 'ledger.db');
-  return {
-    store: new SqliteEventStore(file),
-    reopen: async () => new SqliteEventStore(file),
-    cleanup: async () => rmSync(directory, { recursive: true, force: true }),
-  };
-});
+for (const writer of ['worker', 'inline'] as const) {
+  describeEventStoreContract(`sqlite (${writer} writer)`, async () => {
+    const directory = tempDirectory();
+    const file = join(directory, 'ledger.db');
+    return {
+      store: new SqliteEventStore(file, { writer }),
+      reopen: async () => new SqliteEventStore(file, { writer }),
+      cleanup: async () => rmSync(directory, { recursive: true, force: true }),
+    };
+  });
+}
 
 describe('SqliteEventStore specifics', () => {
   let directory: string;
@@ -116,6 +118,49 @@ describe('SqliteEventStore specifics', () => {
     await store.close();
   });
 
+  it('commits inline by default, on a writer thread when asked; :memory: cannot use a thread', async () => {
+    const inline = new SqliteEventStore(join(directory, 'inline.db'));
+    expect(inline.writerMode).toBe('inline');
+    expect(inline.writerThread).toBeUndefined();
+    await inline.close();
+    const store = new SqliteEventStore(join(directory, 'ledger.db'), { writer: 'worker' });
+    expect(store.writerMode).toBe('worker');
+    expect(store.writerThread).toBeDefined();
+    await store.close();
+    const memory = new SqliteEventStore(':memory:');
+    expect(memory.writerMode).toBe('inline');
+    await memory.close();
+    expect(() => new SqliteEventStore(':memory:', { writer: 'worker' })).toThrow(TypeError);
+  });
+
+  it('rejects pending and later appends with StoreUnavailableError when the writer thread dies', async () => {
+    const store = new SqliteEventStore(join(directory, 'ledger.db'), { writer: 'worker' });
+    const append = (stream: string) =>
+      store.appendToStream(stream, [{ type: 'T', data: {}, metadata: {} }], { expectedRevision: NO_STREAM });
+    expect((await append('before')).position).toBe(1);
+    const pending = [append('a'), append('b'), append('c')];
+    await store.writerThread!.terminate();
+    for (const outcome of await Promise.allSettled(pending)) {
+      // Each either committed before the thread died or was refused; none hangs or claims success falsely.
+      if (outcome.status === 'rejected') expect(outcome.reason).toBeInstanceOf(StoreUnavailableError);
+    }
+    await expect(append('after')).rejects.toBeInstanceOf(StoreUnavailableError);
+    await expect(store.ping()).rejects.toBeInstanceOf(StoreUnavailableError);
+    expect(await store.streamRevision('before')).toBe(0);
+    await store.close();
+  });
+
+  it('rebuilds the store\'s error classes across the thread boundary', async () => {
+    const store = new SqliteEventStore(join(directory, 'ledger.db'), { writer: 'worker' });
+    await store.appendToStream('s', [{ type: 'T', data: {}, metadata: {} }], { expectedRevision: NO_STREAM, uniqueKeys: ['k'] });
+    const error = await store.appendToStream('s', [{ type: 'T', data: {}, metadata: {} }], { expectedRevision: 5 }).catch((caught) => caught);
+    expect(error).toBeInstanceOf(WrongExpectedRevisionError);
+    expect(error).toMatchObject({ streamId: 's', expected: 5, actual: 0 });
+    await expect(store.appendToStream('t', [{ type: 'T', data: {}, metadata: {} }], { expectedRevision: NO_STREAM, uniqueKeys: ['k'] }))
+      .rejects.toMatchObject({ constructor: UniqueKeyTakenError, key: 'k', streamId: 's' });
+    await store.close();
+  });
+
   it('answers StoreUnavailableError when closed or when the file cannot be opened', async () => {
     const store = new SqliteEventStore(join(directory, 'ledger.db'));
     await store.close();
@@ -133,6 +178,8 @@ describe('createEventStore', () => {
     expect(parseStoreUrl('sqlite:./data/tongxin.db')).toEqual({ kind: 'sqlite', path: join(process.cwd(), 'data/tongxin.db') });
     expect(parseStoreUrl('postgresql://u@h/db')).toEqual({ kind: 'postgres', url: 'postgresql://u@h/db' });
     expect(parseStoreUrl('esdb://h:2113')).toEqual({ kind: 'kurrentdb', url: 'esdb://h:2113' });
+    expect(parseStoreUrl('sqlite:/abs/path.db?writer=worker')).toEqual({ kind: 'sqlite', path: '/abs/path.db', writer: 'worker' });
+    expect(() => parseStoreUrl('sqlite:/abs/path.db?writer=fast')).toThrow(/writer/);
     expect(() => parseStoreUrl('mysql://h/db')).toThrow(/unsupported/);
   });
 
