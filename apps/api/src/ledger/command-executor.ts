@@ -9,6 +9,7 @@ import {
 import { replayedResult, type CommandContext, type CommandResult } from './command-context';
 import { ContentionError, PreconditionFailedError } from './errors';
 import { KeyedLock } from './keyed-lock';
+import { StreamStates, type Folder } from './stream-states';
 import { LedgerAppended } from './ledger-appended.event';
 import { EVENT_STORE } from './tokens';
 
@@ -21,12 +22,6 @@ export interface Folded<S> {
   /** Last revision, -1 when the stream does not exist. */
   revision: number;
   events: RecordedEvent[];
-}
-
-/** What folding a stream needs; every Decider is one (method parameters are bivariant). */
-export interface Folder<S> {
-  initialState(): S;
-  evolve(state: S, event: LedgerEvent): S;
 }
 
 export interface CommandSpec<C, E extends LedgerEvent, S> {
@@ -49,11 +44,14 @@ export interface CommandSpec<C, E extends LedgerEvent, S> {
 export class CommandExecutor {
   private readonly streamLocks = new KeyedLock();
   private readonly orgUnits = new Map<string, OrgUnitState>();
+  private readonly states: StreamStates;
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly eventBus: EventBus,
-  ) {}
+  ) {
+    this.states = new StreamStates(store);
+  }
 
   /**
    * An org unit's state. Units are immutable once registered (one event, never corrected), so a unit
@@ -62,7 +60,7 @@ export class CommandExecutor {
   async orgUnit(id: string): Promise<OrgUnitState> {
     const cached = this.orgUnits.get(id);
     if (cached) return cached;
-    const { state } = await this.load(streams.orgUnit(id), orgUnitDecider);
+    const { state } = await this.states.current(streams.orgUnit(id), orgUnitDecider);
     if (state.exists) {
       if (this.orgUnits.size >= MAX_CACHED_ORG_UNITS) this.orgUnits.delete(this.orgUnits.keys().next().value as string);
       this.orgUnits.set(id, state);
@@ -91,15 +89,15 @@ export class CommandExecutor {
       return replayedResult(earlier.result, earlier.response);
     }
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-      const { state, revision, events } = await this.load<S>(spec.streamId, spec.decider);
+      const current = await this.states.current<S>(spec.streamId, spec.decider);
+      const { state, revision } = current;
       if (ctx.ifMatch !== undefined && ctx.ifMatch !== revision) {
         throw new PreconditionFailedError(spec.streamId, ctx.ifMatch, revision);
       }
       const decided = spec.decider.decide(await spec.build(state), state);
       if (decided.length === 0) {
         // Nothing to change (e.g. verifying a verified entry): answer with where the stream stands.
-        const last = events[events.length - 1];
-        return { status: spec.status, body: { id: spec.id, streamId: spec.streamId, revision, position: last?.position ?? 0 } };
+        return { status: spec.status, body: { id: spec.id, streamId: spec.streamId, revision, position: current.position } };
       }
       try {
         const result = await this.store.appendToStream(spec.streamId, decided.map((e) => this.toNewEvent(e, state, ctx)), {
@@ -108,6 +106,7 @@ export class CommandExecutor {
           uniqueKeys: spec.uniqueKeys,
         });
         if (result.replayed) return replayedResult(result, result.response ?? {});
+        this.states.appended(spec.streamId, spec.decider, current, decided, result.revision, result.position);
         this.eventBus.publish(new LedgerAppended(result.position));
         return { status: spec.status, body: { id: spec.id, streamId: result.streamId, revision: result.revision, position: result.position } };
       } catch (error) {
