@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { v7 as uuidv7 } from 'uuid';
 import { NO_STREAM, type NewEvent } from '../libs/event-store/src/event-store';
 import { SqliteEventStore } from '../libs/event-store/src/sqlite/sqlite-event-store';
 import { formatRate, peakRssMiB, throughputRatio, type BenchFigure } from './lib';
@@ -12,8 +13,8 @@ const BATCHES = Number(process.env.BENCH_STORE_BATCHES ?? 800);
 const BATCH_SIZE = 100;
 const CONCURRENT_CALLERS = 64;
 const CONCURRENT_SECONDS = Number(process.env.BENCH_STORE_SECONDS ?? 5);
-/** 'worker' (the store's default) or 'inline', to compare where the store commits. */
-const WRITER = (process.env.BENCH_STORE_WRITER ?? 'worker') as 'worker' | 'inline';
+/** 'inline' (the store's default) or 'worker', to compare where the store commits. */
+const WRITER = (process.env.BENCH_STORE_WRITER ?? 'inline') as 'worker' | 'inline';
 
 /** A realistic event: an activity record with the metadata every event carries. */
 function activityEvent(index: number): NewEvent {
@@ -100,16 +101,23 @@ async function rawVersusStore(directory: string, label: string, rounds: number, 
   return { raw: total / rawSeconds, rawEventRows: total / rawEventRowsSeconds, store: total / storeSeconds };
 }
 
-/** 64 callers in a continuous pool, each appending one event at a time to its own stream at its exact revision. */
-async function concurrentCallers(directory: string): Promise<{ rate: number; events: number }> {
-  const store = new SqliteEventStore(join(directory, 'concurrent-store.db'), { writer: WRITER });
+/**
+ * 64 callers in a continuous pool, each appending one event at a time: either to its own long-lived stream
+ * at its exact revision (a volunteer's hours), or each time to a new stream named by a time-ordered UUIDv7,
+ * which is what POST /activities does when the server makes the id.
+ */
+async function concurrentCallers(directory: string, streams: 'own' | 'new'): Promise<{ rate: number; events: number }> {
+  const store = new SqliteEventStore(join(directory, `concurrent-${streams}-store.db`), { writer: WRITER });
   const deadline = Date.now() + CONCURRENT_SECONDS * 1000;
   let appended = 0;
   const start = process.hrtime.bigint();
   await Promise.all(Array.from({ length: CONCURRENT_CALLERS }, async (_, caller) => {
-    const streamId = `volunteer-${caller}`;
     for (let revision = -1; Date.now() < deadline; revision++) {
-      await store.appendToStream(streamId, [activityEvent(revision)], { expectedRevision: revision < 0 ? NO_STREAM : revision });
+      if (streams === 'own') {
+        await store.appendToStream(`volunteer-${caller}`, [activityEvent(revision)], { expectedRevision: revision < 0 ? NO_STREAM : revision });
+      } else {
+        await store.appendToStream(`activity-${uuidv7()}`, [activityEvent(-1)], { expectedRevision: NO_STREAM });
+      }
       appended++;
     }
   }));
@@ -124,9 +132,9 @@ export async function benchStore(): Promise<BenchFigure[]> {
   try {
     const single = await rawVersusStore(directory, 'single', SINGLE_APPENDS, 1);
     const batched = await rawVersusStore(directory, 'batched', BATCHES, BATCH_SIZE);
-    const concurrent = await concurrentCallers(directory);
+    const concurrentNew = await concurrentCallers(directory, 'new');
+    const concurrent = await concurrentCallers(directory, 'own');
     const singleRatio = throughputRatio(single.store, single.raw);
-    const concurrentMet = concurrent.rate >= 20_000;
     return [
       {
         name: 'store: sequential single-event appends (new stream, NO_STREAM)', value: single.store, unit: 'events/s',
@@ -141,11 +149,17 @@ export async function benchStore(): Promise<BenchFigure[]> {
           + `${formatRate(batched.rawEventRows)} events/s`,
       },
       {
-        name: `store: ${CONCURRENT_CALLERS} concurrent callers, one event per append (group commit)`, value: concurrent.rate,
+        name: `store: ${CONCURRENT_CALLERS} concurrent callers, one event per append to a new stream (UUIDv7 ids)`, value: concurrentNew.rate,
+        unit: 'durable events/s', baseline: single.raw, ratio: throughputRatio(concurrentNew.rate, single.raw),
+        target: '>= 20,000 events/s', met: concurrentNew.rate >= 20_000,
+        notes: `${concurrentNew.events} events in ${CONCURRENT_SECONDS} s, group commit; baseline is raw one-event-per-transaction`,
+      },
+      {
+        name: `store: ${CONCURRENT_CALLERS} concurrent callers, one event per append to their own long-lived streams`, value: concurrent.rate,
         unit: 'durable events/s', baseline: single.raw, ratio: throughputRatio(concurrent.rate, single.raw),
-        target: '>= 20,000 events/s', met: concurrentMet,
-        notes: `${concurrent.events} events in ${CONCURRENT_SECONDS} s, each caller at its stream's exact revision; baseline is raw `
-          + `one-event-per-transaction; peak RSS ${peakRssMiB()} MiB`,
+        target: '>= 20,000 events/s', met: concurrent.rate >= 20_000,
+        notes: `${concurrent.events} events in ${CONCURRENT_SECONDS} s, each caller at its stream's exact revision; each group dirties `
+          + `one index page per stream, so it is bound by WAL bytes per fsync; peak RSS ${peakRssMiB()} MiB`,
       },
     ];
   } finally {
