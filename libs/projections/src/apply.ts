@@ -3,7 +3,7 @@ import type {
   ActivityCorrected, ActivityFacts, ActivityRecorded, CampaignLaunched, DonationReceived, DonationRefunded,
   FundsDisbursed, HoursLogged, OrgUnitRegistered, VolunteerRegistered,
 } from '@tongxin/domain';
-import type { RecordedEvent } from '../../event-store/src/event-store';
+import type { RecordedEvent } from '@tongxin/event-store';
 import { ActivityLinks } from './activity-links';
 import { entityKey } from './entity-key';
 import { HourEntries } from './hour-entries';

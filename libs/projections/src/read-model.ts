@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { RecordedEvent } from '../../event-store/src/event-store';
+import type { RecordedEvent } from '@tongxin/event-store';
 import { LedgerProjection } from './apply';
 import { decodeOrgPath } from './org-path';
 import { LedgerQueries } from './queries';

@@ -1,4 +1,4 @@
-import type { EventStore } from '../../event-store/src/event-store';
+import type { EventStore } from '@tongxin/event-store';
 import type { ProjectionTarget } from './read-model';
 
 export interface ProjectionRunnerOptions {
@@ -11,6 +11,8 @@ export interface ProjectionRunnerOptions {
   maxBackoffMs?: number;
   /** A replay from position 0 over at least this many events drops query indexes and builds them at the end. */
   bulkReplayThreshold?: number;
+  /** After a wake, wait this long before reading, so a burst of appends is applied as one batch. Default 5 ms. */
+  wakeDelayMs?: number;
   logger?: Pick<Console, 'error' | 'log'>;
 }
 
@@ -26,6 +28,7 @@ interface Waiter { position: number; resolve: (reached: boolean) => void; timer:
 export class ProjectionRunner {
   private readonly batchSize: number;
   private readonly pollIntervalMs: number;
+  private readonly wakeDelayMs: number;
   private readonly backoffMs: number;
   private readonly maxBackoffMs: number;
   private readonly bulkReplayThreshold: number;
@@ -43,6 +46,7 @@ export class ProjectionRunner {
   constructor(private readonly store: EventStore, private readonly target: ProjectionTarget, options: ProjectionRunnerOptions = {}) {
     this.batchSize = options.batchSize ?? 10_000;
     this.pollIntervalMs = options.pollIntervalMs ?? 200;
+    this.wakeDelayMs = options.wakeDelayMs ?? 5;
     this.backoffMs = options.backoffMs ?? 100;
     this.maxBackoffMs = options.maxBackoffMs ?? 10_000;
     this.bulkReplayThreshold = options.bulkReplayThreshold ?? 200_000;
@@ -170,7 +174,9 @@ export class ProjectionRunner {
       }
       this.wakeUp = () => {
         this.wakeUp = undefined;
-        done();
+        // Linger a moment so a burst of appends lands in one batch (one transaction) instead of many.
+        clearTimeout(timer);
+        setTimeout(done, this.wakeDelayMs);
       };
     });
   }
