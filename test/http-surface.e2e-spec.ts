@@ -69,6 +69,15 @@ describe('the HTTP surface', () => {
     expect(volunteer.body.entries.map((e: { entryId: string; status: string }) => [e.entryId, e.status])).toEqual([['a', 'verified'], ['b', 'pending']]);
   });
 
+  it('a filter naming an unknown org unit or campaign is 422, not a ledger of zeros', async () => {
+    const unit = await ledger.get('/stats/totals?orgUnitId=no-such-unit');
+    expect(unit.status).toBe(422);
+    expect(unit.body.errors).toEqual([{ path: 'orgUnitId', message: expect.any(String) }]);
+    const campaign = await ledger.get('/stats/breakdown?by=month&campaignId=no-such-campaign');
+    expect(campaign.status).toBe(422);
+    expect(campaign.body.errors[0].path).toBe('campaignId');
+  });
+
   it('minPosition beyond the log answers 503 with Retry-After', async () => {
     const reply = await ledger.get(`/stats/totals?minPosition=${(await ledger.head()) + 1000}`);
     expect(reply.status).toBe(503);

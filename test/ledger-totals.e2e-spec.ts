@@ -7,9 +7,9 @@ import { LedgerTestApp } from './support/ledger-app';
  * as-of answers must equal an independent model exactly, and a restart must change none of them.
  */
 const SCALE = Number(process.env.TONGXIN_E2E_SCALE ?? 1);
-const ACTIVITIES = 1500 * SCALE;
-const HOUR_ENTRIES = 10000 * SCALE;
-const DONATIONS = 200 * SCALE;
+const ACTIVITIES = 2000 * SCALE;
+const HOUR_ENTRIES = 20000 * SCALE;
+const DONATIONS = 300 * SCALE;
 const CATEGORIES = ['lecture', 'public_welfare', 'performance', 'training', 'home_visit', 'festival', 'volunteer_service'];
 const VENUES = ['agency', 'community', 'school', 'enterprise', 'religious_site', null];
 

@@ -23,6 +23,10 @@ export class ReadSide {
     if (!reached) throw new ReadModelLaggingError(minPosition, this.readModel.checkpoint());
   }
 
+  async streamExists(streamId: string): Promise<boolean> {
+    return (await this.store.streamRevision(streamId)) >= 0;
+  }
+
   /** The last position an as-of answer includes: recorded by `asOf` and already projected. */
   async positionAsOf(asOf: string): Promise<number> {
     return Math.min(await this.store.positionAt(new Date(asOf).toISOString()), this.readModel.checkpoint());

@@ -1,5 +1,6 @@
 import { IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import type { BreakdownRow, Totals, TotalsFilter } from '@tongxin/projections';
+import { DomainError, streams } from '@tongxin/domain';
 import { badRequest } from '../http/problem';
 import { ReadSide } from '../ledger/read-side';
 import type { BreakdownBy, StatsQueryDto } from './stats-query.dto';
@@ -16,10 +17,21 @@ export class GetBreakdownQuery extends Query<{ rows: BreakdownRow[]; position: n
   }
 }
 
-function toFilter(params: StatsQueryDto): TotalsFilter {
+/**
+ * The §5 filters, checked: `from` not after `to`, and a named org unit or campaign must exist in the log
+ * (422, like any unknown reference) — a typo must not read as a ledger of zeros. Then waits for minPosition.
+ */
+async function resolveFilter(params: StatsQueryDto, readSide: ReadSide): Promise<TotalsFilter> {
   if (params.from && params.to && params.from > params.to) {
     throw badRequest([{ path: 'to', message: 'to must not be before from' }]);
   }
+  if (params.orgUnitId && !(await readSide.streamExists(streams.orgUnit(params.orgUnitId)))) {
+    throw new DomainError('UNKNOWN_REFERENCE', `org unit ${params.orgUnitId} does not exist`, 'orgUnitId');
+  }
+  if (params.campaignId && !(await readSide.streamExists(streams.campaign(params.campaignId)))) {
+    throw new DomainError('UNKNOWN_REFERENCE', `campaign ${params.campaignId} does not exist`, 'campaignId');
+  }
+  await readSide.caughtUp(params.minPosition === undefined ? undefined : Number(params.minPosition));
   return {
     orgUnitId: params.orgUnitId, campaignId: params.campaignId, from: params.from, to: params.to,
     category: params.category, venueType: params.venueType,
@@ -32,8 +44,7 @@ export class GetTotalsHandler implements IQueryHandler<GetTotalsQuery> {
   constructor(private readonly readSide: ReadSide) {}
 
   async execute({ params }: GetTotalsQuery): Promise<Totals> {
-    const filter = toFilter(params);
-    await this.readSide.caughtUp(params.minPosition === undefined ? undefined : Number(params.minPosition));
+    const filter = await resolveFilter(params, this.readSide);
     const totals = this.readSide.readModel.totals(filter);
     return filter.asOf ? { ...totals, position: await this.readSide.positionAsOf(filter.asOf) } : totals;
   }
@@ -44,8 +55,7 @@ export class GetBreakdownHandler implements IQueryHandler<GetBreakdownQuery> {
   constructor(private readonly readSide: ReadSide) {}
 
   async execute({ by, params }: GetBreakdownQuery): Promise<{ rows: BreakdownRow[]; position: number }> {
-    const filter = toFilter(params);
-    await this.readSide.caughtUp(params.minPosition === undefined ? undefined : Number(params.minPosition));
+    const filter = await resolveFilter(params, this.readSide);
     const answer = this.readSide.readModel.breakdown(by, filter);
     return filter.asOf ? { ...answer, position: await this.readSide.positionAsOf(filter.asOf) } : answer;
   }
