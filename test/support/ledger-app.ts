@@ -22,10 +22,11 @@ export class LedgerTestApp {
     public app: NestFastifyApplication,
   ) {}
 
-  static async start(options: { dir?: string; adminToken?: string | null } = {}): Promise<LedgerTestApp> {
+  /** `storeUrl` defaults to a SQLite file in the temp directory; read models stay in that directory either way. */
+  static async start(options: { dir?: string; adminToken?: string | null; storeUrl?: string } = {}): Promise<LedgerTestApp> {
     const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'tongxin-e2e-'));
     const config = loadConfig({}, {
-      storeUrl: `sqlite:${join(dir, 'tongxin.db')}`,
+      storeUrl: options.storeUrl ?? `sqlite:${join(dir, 'tongxin.db')}`,
       dataDir: dir,
       adminToken: options.adminToken === null ? undefined : (options.adminToken ?? TEST_TOKEN),
       port: 0,

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { EventStore } from './event-store';
+import { PostgresEventStore } from './postgres/postgres-event-store';
 import { SqliteEventStore } from './sqlite/sqlite-event-store';
 
 export type StoreLocation =
@@ -37,7 +38,7 @@ export function parseStoreUrl(url: string): StoreLocation {
   }
 }
 
-/** Opens the event store a URL names; for SQLite, creates the file's directory first. */
+/** Opens the event store a URL names; for SQLite, creates the file's directory first; for PostgreSQL, migrates first. */
 export async function createEventStore(url: string): Promise<EventStore> {
   const location = parseStoreUrl(url);
   switch (location.kind) {
@@ -45,7 +46,7 @@ export async function createEventStore(url: string): Promise<EventStore> {
       if (location.path !== ':memory:') mkdirSync(dirname(location.path), { recursive: true });
       return new SqliteEventStore(location.path, { writer: location.writer });
     case 'postgres':
-      throw new Error('the PostgreSQL event-store adapter arrives with the server-stores issue; use sqlite: for now');
+      return PostgresEventStore.open(location.url);
     case 'kurrentdb':
       throw new Error('the KurrentDB event-store adapter arrives with the server-stores issue; use sqlite: for now');
   }

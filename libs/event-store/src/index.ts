@@ -1,3 +1,4 @@
 export * from './event-store';
 export { SqliteEventStore, type SqliteEventStoreOptions } from './sqlite/sqlite-event-store';
+export { PostgresEventStore, type PostgresEventStoreOptions } from './postgres/postgres-event-store';
 export { createEventStore, parseStoreUrl, type StoreLocation } from './create-event-store';

@@ -1,0 +1,168 @@
+import { Pool, type PoolConfig } from 'pg';
+import {
+  IdempotencyKeyReusedError, StoreUnavailableError, UniqueKeyTakenError, WrongExpectedRevisionError,
+  type AppendOptions, type AppendResult, type EventStore, type IdempotencyRecord, type NewEvent, type ReadAllOptions,
+  type RecordedEvent,
+} from '../event-store';
+import { appendInTransaction, type PostgresAppendRequest } from './postgres-append';
+import { toStoreError, uniqueViolation } from './postgres-errors';
+import { PostgresReader } from './postgres-reader';
+import { migrate } from './postgres-schema';
+
+export interface PostgresEventStoreOptions {
+  /** Connections in the pool; each in-flight append holds one until it commits. Default 10. */
+  maxConnections?: number;
+}
+
+/**
+ * The server event store on PostgreSQL, for several API and worker processes sharing one database.
+ * Open it with `PostgresEventStore.open(url)`, which runs the migrations first. Commits use the server's
+ * synchronous_commit (on by default), so an acknowledged append is durable.
+ */
+export class PostgresEventStore implements EventStore {
+  private readonly reader: PostgresReader;
+  private readonly inFlight = new Set<Promise<unknown>>();
+  private closing: Promise<void> | undefined;
+
+  private constructor(private readonly pool: Pool) {
+    this.reader = new PostgresReader(pool);
+    // An idle client losing its connection (server restart) must not crash the process; the next query reports it.
+    pool.on('error', () => undefined);
+  }
+
+  static async open(connectionString: string, options: PostgresEventStoreOptions = {}): Promise<PostgresEventStore> {
+    const config: PoolConfig = { connectionString, max: options.maxConnections ?? 10 };
+    const store = new PostgresEventStore(new Pool(config));
+    try {
+      await migrate(store.pool);
+    } catch (error) {
+      await store.pool.end().catch(() => undefined);
+      throw toStoreError(error, 'migrate');
+    }
+    return store;
+  }
+
+  appendToStream(streamId: string, events: NewEvent[], options: AppendOptions): Promise<AppendResult> {
+    // Serialised before any connection is taken, so a bad payload fails its own caller only.
+    if (events.length === 0) return Promise.reject(new TypeError('appendToStream needs at least one event'));
+    let request: PostgresAppendRequest;
+    try {
+      request = {
+        streamId,
+        events: events.map((event) => ({ type: event.type, data: JSON.stringify(event.data), metadata: JSON.stringify(event.metadata) })),
+        expectedRevision: options.expectedRevision,
+        idempotency: options.idempotency && { ...options.idempotency, response: JSON.stringify(options.idempotency.response) },
+        uniqueKeys: [...new Set(options.uniqueKeys ?? [])],
+      };
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.track('append', async () => {
+      const client = await this.pool.connect();
+      try {
+        const result = await appendInTransaction(client, request);
+        client.release();
+        return result;
+      } catch (error) {
+        const domain = error instanceof WrongExpectedRevisionError || error instanceof UniqueKeyTakenError || error instanceof IdempotencyKeyReusedError;
+        // After a domain error the transaction was rolled back; otherwise it, or a session lock, may still be open.
+        client.release(domain ? undefined : error instanceof Error ? error : true);
+        if (domain) throw error;
+        const explained = await this.explainRace(request, error);
+        if ('replay' in explained) return explained.replay;
+        throw explained.error;
+      }
+    });
+  }
+
+  readStream(streamId: string, options: { fromRevision?: number } = {}): Promise<RecordedEvent[]> {
+    return this.track('readStream', () => this.reader.readStream(streamId, options.fromRevision ?? 0));
+  }
+
+  streamRevision(streamId: string): Promise<number> {
+    return this.track('streamRevision', () => this.reader.streamRevision(streamId));
+  }
+
+  readAll(options: ReadAllOptions): Promise<RecordedEvent[]> {
+    return this.track('readAll', () => this.reader.readAll(options.after ?? 0, options.limit));
+  }
+
+  async *streamAll(options: { after?: number; batchSize?: number } = {}): AsyncIterable<RecordedEvent> {
+    const batchSize = Math.max(1, Math.floor(options.batchSize ?? 500));
+    let after = options.after ?? 0;
+    for (;;) {
+      const page = await this.readAll({ after, limit: batchSize });
+      yield* page;
+      if (page.length < batchSize) return;
+      after = page[page.length - 1].position;
+    }
+  }
+
+  headPosition(): Promise<number> {
+    return this.track('headPosition', () => this.reader.headPosition());
+  }
+
+  positionAt(instant: string): Promise<number> {
+    const cut = new Date(instant);
+    if (Number.isNaN(cut.getTime())) return Promise.reject(new TypeError(`positionAt: ${instant} is not an instant`));
+    return this.track('positionAt', () => this.reader.positionAt(cut.toISOString()));
+  }
+
+  getIdempotencyRecord(key: string): Promise<IdempotencyRecord | undefined> {
+    return this.track('getIdempotencyRecord', () => this.reader.idempotencyRecord(key));
+  }
+
+  lookupUniqueKey(key: string): Promise<string | undefined> {
+    return this.track('lookupUniqueKey', () => this.reader.uniqueKeyOwner(key));
+  }
+
+  ping(): Promise<void> {
+    return this.track('ping', () => this.reader.ping());
+  }
+
+  /** Lets calls already made finish (an append in flight commits), then ends the pool. */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+      await this.pool.end();
+    })();
+    return this.closing;
+  }
+
+  /** Refuses calls after close(), maps unavailability to StoreUnavailableError, and counts the call in flight. */
+  private track<T>(doing: string, work: () => Promise<T>): Promise<T> {
+    if (this.closing) return Promise.reject(new StoreUnavailableError(`postgres event store: ${doing} after close()`));
+    const running = work().catch((error: unknown) => {
+      throw toStoreError(error, doing);
+    });
+    this.inFlight.add(running);
+    const forget = () => this.inFlight.delete(running);
+    running.then(forget, forget);
+    return running;
+  }
+
+  /**
+   * The locks in appendInTransaction make these unreachable, but a unique violation is a lost race, never a
+   * bug, so it is answered as the check that should have caught it would have, with the state read afresh.
+   */
+  private async explainRace(request: PostgresAppendRequest, error: unknown): Promise<{ replay: AppendResult } | { error: unknown }> {
+    const constraint = uniqueViolation(error);
+    if (constraint === undefined) return { error };
+    if (constraint.startsWith('idempotency_records') && request.idempotency) {
+      const record = await this.reader.idempotencyRecord(request.idempotency.key);
+      if (record && record.fingerprint !== request.idempotency.fingerprint) return { error: new IdempotencyKeyReusedError(record.key) };
+      if (record) return { replay: { ...record.result, replayed: true, response: record.response } };
+    }
+    if (constraint.startsWith('unique_keys')) {
+      for (const key of request.uniqueKeys) {
+        const owner = await this.reader.uniqueKeyOwner(key);
+        if (owner !== undefined) return { error: new UniqueKeyTakenError(key, owner) };
+      }
+    }
+    if (constraint.startsWith('events') || constraint.startsWith('streams')) {
+      const actual = await this.reader.streamRevision(request.streamId);
+      return { error: new WrongExpectedRevisionError(request.streamId, request.expectedRevision, actual) };
+    }
+    return { error };
+  }
+}
