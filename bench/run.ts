@@ -1,22 +1,29 @@
 import { appendFileSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { benchHttp } from './http.bench';
+import { benchPostgres } from './postgres.bench';
 import { formatRate, type BenchFigure } from './lib';
 import { benchReplay } from './replay.bench';
 import { benchStore } from './store.bench';
 
 /**
  * `npm run bench`: every figure beside a raw baseline measured in the same process, written to
- * bench/RESULTS.md with the date. `BENCH_ONLY=store,http,replay` runs a subset.
+ * bench/RESULTS.md with the date. `BENCH_ONLY=store,http,replay,postgres` runs a subset;
+ * postgres runs only when POSTGRES_URL is set.
  */
 async function main(): Promise<void> {
-  const only = new Set((process.env.BENCH_ONLY ?? 'store,http,replay').split(','));
+  const only = new Set((process.env.BENCH_ONLY ?? 'store,http,replay,postgres').split(','));
   const figures: BenchFigure[] = [];
   const parts: [string, () => Promise<BenchFigure[]>][] = [
     ['store', benchStore], ['http', benchHttp], ['replay', () => benchReplay(Number(process.env.BENCH_REPLAY_EVENTS ?? 1_000_000))],
+    ['postgres', benchPostgres],
   ];
   for (const [name, run] of parts) {
     if (!only.has(name)) continue;
+    if (name === 'postgres' && !process.env.POSTGRES_URL) {
+      process.stdout.write('== postgres: skipped (set POSTGRES_URL to run it)\n');
+      continue;
+    }
     process.stdout.write(`== ${name}\n`);
     const result = await run();
     for (const f of result) {
