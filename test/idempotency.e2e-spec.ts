@@ -1,5 +1,5 @@
 import { LedgerTestApp } from './support/ledger-app';
-import { createTestDatabase } from './support/postgres';
+import { createTestDatabase } from '@tongxin/event-store/testing';
 
 /** The same retries and conflicts on every store the API can run on. */
 describeRetries('sqlite', async () => ({ ledger: await LedgerTestApp.start(), dropStore: async () => undefined }));

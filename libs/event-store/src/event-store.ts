@@ -12,6 +12,20 @@ export const ANY = 'any' as const;
 export const STREAM_EXISTS = 'stream_exists' as const;
 export type ExpectedRevision = typeof NO_STREAM | typeof ANY | typeof STREAM_EXISTS | number;
 
+/** Whether a stream at `current` (-1: absent) satisfies `expected`; every adapter decides it the same way. */
+export function revisionMatches(expected: ExpectedRevision, current: number): boolean {
+  switch (expected) {
+    case ANY:
+      return true;
+    case NO_STREAM:
+      return current === -1;
+    case STREAM_EXISTS:
+      return current >= 0;
+    default:
+      return expected === current;
+  }
+}
+
 export interface NewEvent {
   type: string;
   data: Record<string, unknown>;

@@ -1,6 +1,5 @@
-import { randomBytes } from 'node:crypto';
-import { Client } from 'pg';
 import { describeGlobalLogExactness } from '../testing/global-log-exactness';
+import { createTestDatabase } from '../testing/postgres-database';
 import { PostgresEventStore } from './postgres-event-store';
 
 const adminUrl = process.env.POSTGRES_URL;
@@ -14,32 +13,8 @@ if (!adminUrl) {
     it('needs a PostgreSQL server', () => undefined);
   });
 } else {
-  // A database of the test's own, created and dropped around it.
-  const database = `tongxin_gl_test_${process.pid}_${randomBytes(4).toString('hex')}`;
   describeGlobalLogExactness('postgres', async () => {
-    await admin((client) => client.query(`CREATE DATABASE ${database}`));
-    return {
-      store: await PostgresEventStore.open(databaseUrl(adminUrl, database)),
-      cleanup: () => admin(async (client) => {
-        await client.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [database]);
-        await client.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-      }),
-    };
+    const database = (await createTestDatabase('tongxin_gl_test'))!;
+    return { store: await PostgresEventStore.open(database.url), cleanup: () => database.drop() };
   }, { events, timeoutMs: 180_000 });
-}
-
-function databaseUrl(serverUrl: string, name: string): string {
-  const parsed = new URL(serverUrl);
-  parsed.pathname = `/${name}`;
-  return parsed.toString();
-}
-
-async function admin<T>(work: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
 }

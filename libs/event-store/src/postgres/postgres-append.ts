@@ -1,17 +1,10 @@
 import type { PoolClient } from 'pg';
+import type { AppendRequest } from '../append-request';
 import {
-  ANY, IdempotencyKeyReusedError, NO_STREAM, STREAM_EXISTS, UniqueKeyTakenError, WrongExpectedRevisionError,
-  type AppendResult, type ExpectedRevision,
+  IdempotencyKeyReusedError, revisionMatches, UniqueKeyTakenError, WrongExpectedRevisionError,
+  type AppendResult,
 } from '../event-store';
 
-/** An append with its JSON already serialised, so a bad payload fails its caller before any transaction. */
-export interface PostgresAppendRequest {
-  streamId: string;
-  events: { type: string; data: string; metadata: string }[];
-  expectedRevision: ExpectedRevision;
-  idempotency?: { key: string; fingerprint: string; response: string };
-  uniqueKeys: string[];
-}
 
 /** Advisory-lock classids, so a stream, an idempotency key and a unique key never share a lock. */
 const LOCK_POSITIONS = 1;
@@ -30,7 +23,7 @@ const LOCK_UNIQUE_KEY = 4;
  * (contiguous, since nobody else can draw from the sequence meanwhile) and its recorded_at, so all three
  * grow together across appenders; the lock is released before commit, so commits still overlap.
  */
-export async function appendInTransaction(client: PoolClient, request: PostgresAppendRequest): Promise<AppendResult> {
+export async function appendInTransaction(client: PoolClient, request: AppendRequest): Promise<AppendResult> {
   const { streamId, idempotency, uniqueKeys } = request;
   await client.query('BEGIN');
   // 1. Lock everything this append checks, in one global (classid, hash) order so two appends never deadlock.
@@ -112,7 +105,7 @@ const WRITE_CLAIMS_SQL = `
   INSERT INTO idempotency_records (key, fingerprint, response, result, created_at)
   SELECT $4, $5, $6, $7, $8 WHERE $4::text IS NOT NULL`;
 
-function lockKeys(request: PostgresAppendRequest): [number, number][] {
+function lockKeys(request: AppendRequest): [number, number][] {
   const keys: [number, number][] = [[LOCK_STREAM, hash(request.streamId)]];
   if (request.idempotency) keys.push([LOCK_IDEMPOTENCY, hash(request.idempotency.key)]);
   for (const key of request.uniqueKeys) keys.push([LOCK_UNIQUE_KEY, hash(key)]);
@@ -128,15 +121,3 @@ function hash(text: string): number {
   return value | 0;
 }
 
-function revisionMatches(expected: ExpectedRevision, current: number): boolean {
-  switch (expected) {
-    case ANY:
-      return true;
-    case NO_STREAM:
-      return current === -1;
-    case STREAM_EXISTS:
-      return current >= 0;
-    default:
-      return expected === current;
-  }
-}

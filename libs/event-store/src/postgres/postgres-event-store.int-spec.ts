@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Client, type PoolClient } from 'pg';
 import { createEventStore } from '../create-event-store';
 import { NO_STREAM, StoreUnavailableError, type EventStore } from '../event-store';
-import { describeEventStoreContract } from '../testing';
+import { createTestDatabase, describeEventStoreContract, type TestDatabase } from '../testing';
 import { appendInTransaction } from './postgres-append';
 import { PostgresEventStore } from './postgres-event-store';
 import { SCHEMA_VERSION } from './postgres-schema';
@@ -16,23 +16,20 @@ if (!adminUrl) {
   });
 } else {
   describe('PostgresEventStore', () => {
-    // A database of the suite's own, so parallel runs and other suites on the server never meet.
-    const database = `tongxin_es_test_${process.pid}_${randomBytes(4).toString('hex')}`;
-    const url = databaseUrl(adminUrl, database);
-    const created: string[] = [];
-    const createDatabase = async (name: string) => {
-      await admin((client) => client.query(`CREATE DATABASE ${name}`));
-      created.push(name);
+    // Databases of the suite's own, so parallel runs and other suites on the server never meet.
+    const created: TestDatabase[] = [];
+    const createDatabase = async (prefix: string) => {
+      const database = (await createTestDatabase(prefix))!;
+      created.push(database);
+      return database.url;
     };
+    let url: string;
 
-    beforeAll(() => createDatabase(database));
+    beforeAll(async () => {
+      url = await createDatabase('tongxin_es_test');
+    });
     afterAll(async () => {
-      for (const name of created) {
-        await admin(async (client) => {
-          await client.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [name]);
-          await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-        });
-      }
+      for (const database of created) await database.drop();
     });
 
     // Every open shares the database: the contract never assumes an empty log.
@@ -106,9 +103,7 @@ if (!adminUrl) {
 
     describe('opening', () => {
       it('migrates once when several stores open a fresh database at the same moment', async () => {
-        const fresh = `${database}_m`;
-        await createDatabase(fresh);
-        const freshUrl = databaseUrl(adminUrl, fresh);
+        const freshUrl = await createDatabase('tongxin_es_test_m');
         const stores = await Promise.all(Array.from({ length: 4 }, () => PostgresEventStore.open(freshUrl)));
         await stores[0].appendToStream('s', [{ type: 'T', data: {}, metadata: {} }], { expectedRevision: NO_STREAM });
         for (const store of stores) await store.close();
@@ -139,21 +134,7 @@ if (!adminUrl) {
   });
 }
 
-function databaseUrl(serverUrl: string, name: string): string {
-  const parsed = new URL(serverUrl);
-  parsed.pathname = `/${name}`;
-  return parsed.toString();
-}
 
-async function admin<T>(work: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
 
 /** `client`, but its COMMIT waits for `allowed`, after signalling `reached`: an append held open at the last step. */
 function heldAtCommit(client: Client, reached: () => void, allowed: Promise<void>): PoolClient {

@@ -4,7 +4,8 @@ import {
   type AppendOptions, type AppendResult, type EventStore, type IdempotencyRecord, type NewEvent, type ReadAllOptions,
   type RecordedEvent,
 } from '../event-store';
-import { appendInTransaction, type PostgresAppendRequest } from './postgres-append';
+import { toAppendRequest, type AppendRequest } from '../append-request';
+import { appendInTransaction } from './postgres-append';
 import { toStoreError, uniqueViolation } from './postgres-errors';
 import { PostgresReader } from './postgres-reader';
 import { migrate } from './postgres-schema';
@@ -43,17 +44,10 @@ export class PostgresEventStore implements EventStore {
   }
 
   appendToStream(streamId: string, events: NewEvent[], options: AppendOptions): Promise<AppendResult> {
-    // Serialised before any connection is taken, so a bad payload fails its own caller only.
-    if (events.length === 0) return Promise.reject(new TypeError('appendToStream needs at least one event'));
-    let request: PostgresAppendRequest;
+    // Checked and serialised before any connection is taken, so a bad payload fails its own caller only.
+    let request: AppendRequest;
     try {
-      request = {
-        streamId,
-        events: events.map((event) => ({ type: event.type, data: JSON.stringify(event.data), metadata: JSON.stringify(event.metadata) })),
-        expectedRevision: options.expectedRevision,
-        idempotency: options.idempotency && { ...options.idempotency, response: JSON.stringify(options.idempotency.response) },
-        uniqueKeys: [...new Set(options.uniqueKeys ?? [])],
-      };
+      request = toAppendRequest(streamId, events, options);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -145,7 +139,7 @@ export class PostgresEventStore implements EventStore {
    * The locks in appendInTransaction make these unreachable, but a unique violation is a lost race, never a
    * bug, so it is answered as the check that should have caught it would have, with the state read afresh.
    */
-  private async explainRace(request: PostgresAppendRequest, error: unknown): Promise<{ replay: AppendResult } | { error: unknown }> {
+  private async explainRace(request: AppendRequest, error: unknown): Promise<{ replay: AppendResult } | { error: unknown }> {
     const constraint = uniqueViolation(error);
     if (constraint === undefined) return { error };
     if (constraint.startsWith('idempotency_records') && request.idempotency) {

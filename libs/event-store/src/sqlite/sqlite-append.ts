@@ -1,19 +1,12 @@
 import type Database from 'better-sqlite3';
 import {
-  ANY, IdempotencyKeyReusedError, NO_STREAM, STREAM_EXISTS, UniqueKeyTakenError, WrongExpectedRevisionError,
-  type AppendResult, type ExpectedRevision,
+  IdempotencyKeyReusedError, revisionMatches, UniqueKeyTakenError, WrongExpectedRevisionError,
+  type AppendResult,
 } from '../event-store';
+import type { AppendRequest } from '../append-request';
 import type { Outcome } from './group-commit';
 import { isUnavailable, toStoreError } from './sqlite-errors';
 
-/** An append with its JSON already serialised, so a bad payload fails its caller before any transaction. */
-export interface AppendRequest {
-  streamId: string;
-  events: { type: string; data: string; metadata: string }[];
-  expectedRevision: ExpectedRevision;
-  idempotency?: { key: string; fingerprint: string; response: string };
-  uniqueKeys: string[];
-}
 
 /**
  * The SQL of appending. Each request in a group is checked against the database as it stands inside the
@@ -126,15 +119,3 @@ export class SqliteAppender {
   }
 }
 
-function revisionMatches(expected: ExpectedRevision, current: number): boolean {
-  switch (expected) {
-    case ANY:
-      return true;
-    case NO_STREAM:
-      return current === -1;
-    case STREAM_EXISTS:
-      return current >= 0;
-    default:
-      return expected === current;
-  }
-}

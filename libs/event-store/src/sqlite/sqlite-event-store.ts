@@ -1,11 +1,11 @@
 import type { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import {
-  ANY, NO_STREAM, STREAM_EXISTS, StoreUnavailableError,
+  StoreUnavailableError,
   type AppendOptions, type AppendResult, type EventStore, type IdempotencyRecord, type NewEvent, type ReadAllOptions,
   type RecordedEvent,
 } from '../event-store';
-import type { AppendRequest } from './sqlite-append';
+import { toAppendRequest } from '../append-request';
 import { toStoreError } from './sqlite-errors';
 import { SqliteReader } from './sqlite-reader';
 import { prepareDatabase } from './sqlite-schema';
@@ -83,7 +83,7 @@ export class SqliteEventStore implements EventStore {
    */
   async appendToStream(streamId: string, events: NewEvent[], options: AppendOptions): Promise<AppendResult> {
     if (this.closing) throw new StoreUnavailableError('sqlite event store is closed');
-    return this.writer.submit(toRequest(streamId, events, options));
+    return this.writer.submit(toAppendRequest(streamId, events, options));
   }
 
   async readStream(streamId: string, options: { fromRevision?: number } = {}): Promise<RecordedEvent[]> {
@@ -160,32 +160,4 @@ export class SqliteEventStore implements EventStore {
       throw toStoreError(error, doing);
     }
   }
-}
-
-function toRequest(streamId: string, events: NewEvent[], options: AppendOptions): AppendRequest {
-  if (typeof streamId !== 'string' || streamId.length === 0) throw new TypeError('streamId must be a non-empty string');
-  if (!Array.isArray(events) || events.length === 0) throw new TypeError('no events');
-  const expected = options?.expectedRevision;
-  const named = expected === NO_STREAM || expected === ANY || expected === STREAM_EXISTS;
-  if (!named && !(Number.isSafeInteger(expected) && (expected as number) >= -1)) {
-    throw new TypeError(`invalid expected revision: ${String(expected)}`);
-  }
-  const idempotency = options.idempotency;
-  return {
-    streamId,
-    expectedRevision: expected === -1 ? NO_STREAM : expected,
-    events: events.map((event) => {
-      if (typeof event?.type !== 'string' || event.type.length === 0) throw new TypeError('event type must be a non-empty string');
-      return { type: event.type, data: toJson(event.data, 'data'), metadata: toJson(event.metadata ?? {}, 'metadata') };
-    }),
-    idempotency: idempotency && {
-      key: idempotency.key, fingerprint: idempotency.fingerprint, response: toJson(idempotency.response ?? {}, 'response'),
-    },
-    uniqueKeys: [...new Set(options.uniqueKeys ?? [])],
-  };
-}
-
-function toJson(value: unknown, what: string): string {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new TypeError(`${what} must be an object`);
-  return JSON.stringify(value);
 }

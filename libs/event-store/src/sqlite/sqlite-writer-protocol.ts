@@ -2,7 +2,7 @@ import {
   IdempotencyKeyReusedError, StoreUnavailableError, UniqueKeyTakenError, WrongExpectedRevisionError,
   type AppendResult, type ExpectedRevision,
 } from '../event-store';
-import type { AppendRequest } from './sqlite-append';
+import type { AppendRequest } from '../append-request';
 
 /** What the writer thread is started with (workerData). */
 export interface WriterConfig {

@@ -5,7 +5,8 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
-import { SqliteAppender, type AppendRequest } from './sqlite-append';
+import type { AppendRequest } from '../append-request';
+import { SqliteAppender } from './sqlite-append';
 import { prepareDatabase } from './sqlite-schema';
 import { encodeError, type FromWriter, type ToWriter, type WireOutcome, type WriterConfig } from './sqlite-writer-protocol';
 

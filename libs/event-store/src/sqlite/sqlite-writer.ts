@@ -3,7 +3,8 @@ import { Worker } from 'node:worker_threads';
 import type Database from 'better-sqlite3';
 import { StoreUnavailableError, type AppendResult } from '../event-store';
 import { GroupCommitter } from './group-commit';
-import { SqliteAppender, type AppendRequest } from './sqlite-append';
+import type { AppendRequest } from '../append-request';
+import { SqliteAppender } from './sqlite-append';
 import { decodeError, type FromWriter, type ToWriter, type WriterConfig } from './sqlite-writer-protocol';
 
 /** Where the store's appends are committed. Every answer comes only after its transaction is durable. */

@@ -1,1 +1,2 @@
 export { describeEventStoreContract, type ContractFixture } from './event-store.contract';
+export { createTestDatabase, type TestDatabase } from './postgres-database';
