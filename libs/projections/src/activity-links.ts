@@ -1,12 +1,6 @@
 import { entityKey } from './entity-key';
+import type { LinkedActivity } from './fold';
 import type { Statements } from './statements';
-
-/** What an hour entry needs of the activity it is linked to. */
-export interface LinkedActivity {
-  /** The position that recorded the activity: its compact, time-ordered handle in hour_versions. */
-  recordedPos: number;
-  campaignId: string | null;
-}
 
 /** Bounds the cache; hours are mostly logged against recent activities. */
 const CACHE_LIMIT = 200_000;
@@ -24,13 +18,12 @@ export class ActivityLinks {
     this.cache.clear();
   }
 
-  get(activityId: string, campaignInEvent: string | null): LinkedActivity {
+  get(activityId: string): LinkedActivity | undefined {
     const cached = this.cache.get(activityId);
     if (cached !== undefined) return cached;
     const row = this.sql.selectActivityLink.get(entityKey(activityId), activityId) as
       { campaign_id: string | null; recorded_pos: number } | undefined;
-    // Not in this read model (the domain never allows it): trust the event's campaign.
-    if (!row) return { recordedPos: 0, campaignId: campaignInEvent };
+    if (!row) return undefined;
     return this.remember(activityId, { recordedPos: row.recorded_pos, campaignId: row.campaign_id });
   }
 

@@ -1,30 +1,97 @@
 import type Database from 'better-sqlite3';
-import type {
-  ActivityCorrected, ActivityFacts, ActivityRecorded, CampaignLaunched, DonationReceived, DonationRefunded,
-  FundsDisbursed, HoursLogged, OrgUnitRegistered, VolunteerRegistered,
-} from '@tongxin/domain';
 import type { RecordedEvent } from '@tongxin/event-store';
 import { ActivityLinks } from './activity-links';
 import { entityKey } from './entity-key';
-import { HourEntries } from './hour-entries';
-import { encodeOrgPath } from './org-path';
+import {
+  LedgerFold, type ActivityVersion, type CampaignRow, type DisbursementRow, type DonationRow, type FactStore, type HourVersion,
+  type LinkedActivity, type OrgUnitRow, type RefundRow, type VolunteerRow,
+} from './fold';
+import { HourEntries, type OpenEntry } from './hour-entries';
 import { PROJECTION_NAME } from './schema';
 import { prepareStatements, type Statements } from './statements';
 
-/** Payloads are trusted: the domain decided them and the store recorded them as JSON objects. */
-function dataOf<T>(event: RecordedEvent): T {
-  return event.data as unknown as T;
+interface OpenActivity extends ActivityVersion {
+  rowid: number;
 }
 
-interface OpenActivity {
-  rowid: number; activity_key: number; activity_id: string; recorded_pos: number; org_path: string; campaign_id: string | null; category: string;
-  venue_type: string | null; occurred_on: string; participants: number; beneficiaries: number;
-  materials_distributed: number;
-}
+/**
+ * The fact tables in SQLite, written through as the fold decides: each call is one prepared statement
+ * (or a cache hit), inside the batch's transaction.
+ */
+class SqliteFactStore implements FactStore<OpenActivity, OpenEntry> {
+  readonly activities: ActivityLinks;
+  readonly hours: HourEntries;
 
-/** Fields of an activity that a figure, filter or dimension reads; a correction of anything else is a no-op here. */
-const COUNTED_FIELDS = ['campaignId', 'category', 'venueType', 'occurredOn', 'participants', 'beneficiaries',
-  'materialsDistributed'] as const satisfies readonly (keyof ActivityFacts)[];
+  constructor(private readonly sql: Statements) {
+    this.activities = new ActivityLinks(sql);
+    this.hours = new HourEntries(sql);
+  }
+
+  openActivity(activityId: string): OpenActivity | undefined {
+    return this.sql.selectOpenActivity.get(entityKey(activityId), activityId) as OpenActivity | undefined;
+  }
+
+  activityLink(activityId: string): LinkedActivity | undefined {
+    return this.activities.get(activityId);
+  }
+
+  insertActivity(a: ActivityVersion, pos: number, at: number): void {
+    this.sql.insertActivity.run(a.activity_key, a.activity_id, a.recorded_pos, a.org_path, a.campaign_id, a.category,
+      a.venue_type, a.occurred_on, a.participants, a.beneficiaries, a.materials_distributed, pos, at);
+    this.activities.remember(a.activity_id, { recordedPos: a.recorded_pos, campaignId: a.campaign_id });
+  }
+
+  closeActivity(open: OpenActivity, pos: number, at: number): void {
+    this.sql.closeActivityRow.run(pos, at, open.rowid);
+  }
+
+  openHours(volunteerId: string, entryId: string): OpenEntry | undefined {
+    return this.hours.find(volunteerId, entryId);
+  }
+
+  openHoursOfActivity(activityId: string, activityPos: number): OpenEntry[] {
+    return this.hours.ofActivity(activityId, activityPos);
+  }
+
+  insertHours(row: HourVersion, pos: number, at: number): void {
+    this.hours.insert(row, pos, at);
+  }
+
+  closeHours(open: OpenEntry, pos: number, at: number): void {
+    this.hours.close(open, pos, at);
+  }
+
+  insertDonation(d: DonationRow, pos: number, at: number): void {
+    this.sql.insertDonation.run(d.donation_id, d.campaign_id, d.org_path, d.kind, d.amount, d.received_on, pos, at);
+  }
+
+  insertRefund(r: RefundRow, pos: number, at: number): void {
+    this.sql.insertRefund.run(r.refund_id, r.donation_id, r.campaign_id, r.org_path, r.kind, r.amount, r.refunded_on, pos, at);
+  }
+
+  insertDisbursement(d: DisbursementRow, pos: number, at: number): void {
+    this.sql.insertDisbursement.run(d.disbursement_id, d.campaign_id, d.org_path, d.amount, d.beneficiaries, d.activity_id,
+      d.paid_on, pos, at);
+  }
+
+  registerOrgUnit(u: OrgUnitRow, pos: number, at: number): void {
+    this.sql.registerOrgUnit.run(u.id, u.name, u.level, u.parent_id, u.code, u.org_path, pos, at);
+  }
+
+  registerCampaign(c: CampaignRow, pos: number, at: number): void {
+    this.sql.registerCampaign.run(c.id, c.name, c.org_unit_id, c.org_path, c.starts_on, c.ends_on, pos, at);
+  }
+
+  registerVolunteer(v: VolunteerRow, pos: number, at: number): void {
+    this.sql.registerVolunteer.run(v.id, v.org_unit_id, v.org_path, pos, at);
+  }
+
+  /** Caches mirror committed rows only: after a rollback, or another writer's commit, they start over. */
+  forget(): void {
+    this.activities.clear();
+    this.hours.clear();
+  }
+}
 
 /**
  * Folds events into the fact tables. A batch is one IMMEDIATE transaction that also moves the checkpoint
@@ -33,20 +100,15 @@ const COUNTED_FIELDS = ['campaignId', 'category', 'venueType', 'occurredOn', 'pa
  */
 export class LedgerProjection {
   private readonly sql: Statements;
-  private readonly activities: ActivityLinks;
-  private readonly hours: HourEntries;
-  /** Org unit id → encoded path: units never move, so a unit's path is fixed once registered. */
-  private readonly paths = new Map<string, string>();
+  private readonly store: SqliteFactStore;
+  private readonly fold = new LedgerFold();
   /** The checkpoint this process last committed; anything else means another writer moved it. */
   private lastCommitted = -1;
-  private lastRecordedAt = '';
-  private lastRecordedMs = 0;
   private readonly applyInTransaction: (events: readonly RecordedEvent[]) => number;
 
-  constructor(private readonly db: Database.Database) {
+  constructor(db: Database.Database) {
     this.sql = prepareStatements(db);
-    this.activities = new ActivityLinks(this.sql);
-    this.hours = new HourEntries(this.sql);
+    this.store = new SqliteFactStore(this.sql);
     this.applyInTransaction = db.transaction((events: readonly RecordedEvent[]) => this.applyAll(events)).immediate;
   }
 
@@ -70,7 +132,7 @@ export class LedgerProjection {
     let position = before;
     for (const event of events) {
       if (event.position <= position) continue;
-      this.apply(event);
+      this.fold.apply(this.store, event);
       position = event.position;
     }
     if (position !== before && this.sql.moveCheckpoint.run(position, PROJECTION_NAME, before).changes !== 1) {
@@ -80,130 +142,8 @@ export class LedgerProjection {
     return position;
   }
 
-  /** Caches mirror committed rows only: after a rollback, or another writer's commit, they start over. */
   private forget(): void {
-    this.activities.clear();
-    this.hours.clear();
+    this.store.forget();
     this.lastCommitted = -1;
-  }
-
-  private path(orgPath: readonly string[]): string {
-    const unit = orgPath[orgPath.length - 1];
-    let path = this.paths.get(unit);
-    if (path === undefined) {
-      path = encodeOrgPath(orgPath);
-      if (this.paths.size > 100_000) this.paths.clear();
-      this.paths.set(unit, path);
-    }
-    return path;
-  }
-
-  private recordedMs(recordedAt: string): number {
-    if (recordedAt !== this.lastRecordedAt) {
-      const ms = Date.parse(recordedAt);
-      if (Number.isNaN(ms)) throw new Error(`recordedAt ${recordedAt} is not an instant`);
-      this.lastRecordedAt = recordedAt;
-      this.lastRecordedMs = ms;
-    }
-    return this.lastRecordedMs;
-  }
-
-  private apply(event: RecordedEvent): void {
-    const pos = event.position;
-    const at = this.recordedMs(event.recordedAt);
-    const s = this.sql;
-    switch (event.type) {
-      case 'HoursLogged': {
-        const d = dataOf<HoursLogged['data']>(event);
-        const activity = d.activityId === null ? undefined : this.activities.get(d.activityId, d.campaignId);
-        this.hours.logged({
-          activity_pos: activity ? activity.recordedPos : null, volunteer_id: d.volunteerId, entry_id: d.entryId,
-          activity_id: d.activityId, org_path: this.path(d.orgPath),
-          // The linked activity's campaign as the log knows it now; corrections re-version these rows later.
-          campaign_id: activity ? activity.campaignId : null, served_on: d.servedOn, minutes: d.minutes, verified: 0,
-        }, pos, at);
-        return;
-      }
-      case 'HoursVerified': {
-        const d = dataOf<{ volunteerId: string; entryId: string }>(event);
-        this.hours.verified(d.volunteerId, d.entryId, pos, at);
-        return;
-      }
-      case 'HoursRejected': {
-        const d = dataOf<{ volunteerId: string; entryId: string }>(event);
-        this.hours.rejected(d.volunteerId, d.entryId, pos, at);
-        return;
-      }
-      case 'ActivityRecorded': {
-        const d = dataOf<ActivityRecorded['data']>(event);
-        s.insertActivity.run(entityKey(d.activityId), d.activityId, pos, this.path(d.orgPath), d.campaignId, d.category,
-          d.venueType, d.occurredOn, d.participants, d.beneficiaries, d.materialsDistributed, pos, at);
-        this.activities.remember(d.activityId, { recordedPos: pos, campaignId: d.campaignId });
-        return;
-      }
-      case 'ActivityCorrected':
-        return this.correctActivity(dataOf<ActivityCorrected['data']>(event), pos, at);
-      case 'ActivityVoided': {
-        // Hours logged against a voided activity keep counting: the volunteers served all the same,
-        // and only a rejection of the entry itself removes hours.
-        const { activityId } = dataOf<{ activityId: string }>(event);
-        s.closeActivity.run(pos, at, entityKey(activityId), activityId);
-        return;
-      }
-      case 'DonationReceived': {
-        const d = dataOf<DonationReceived['data']>(event);
-        s.insertDonation.run(d.donationId, d.campaignId, this.path(d.orgPath), d.kind, d.amount, d.receivedOn, pos, at);
-        return;
-      }
-      case 'DonationRefunded': {
-        const d = dataOf<DonationRefunded['data']>(event);
-        s.insertRefund.run(d.refundId, d.donationId, d.campaignId, this.path(d.orgPath), d.kind, d.amount,
-          d.refundedOn, pos, at);
-        return;
-      }
-      case 'FundsDisbursed': {
-        const d = dataOf<FundsDisbursed['data']>(event);
-        s.insertDisbursement.run(d.disbursementId, d.campaignId, this.path(d.orgPath), d.amount, d.beneficiaries,
-          d.activityId, d.paidOn, pos, at);
-        return;
-      }
-      case 'OrgUnitRegistered': {
-        const d = dataOf<OrgUnitRegistered['data']>(event);
-        s.registerOrgUnit.run(d.orgUnitId, d.name, d.level, d.parentId, d.code, this.path(d.orgPath), pos, at);
-        return;
-      }
-      case 'CampaignLaunched': {
-        const d = dataOf<CampaignLaunched['data']>(event);
-        s.registerCampaign.run(d.campaignId, d.name, d.orgUnitId, this.path(d.orgPath), d.startsOn, d.endsOn, pos, at);
-        return;
-      }
-      case 'VolunteerRegistered': {
-        const d = dataOf<VolunteerRegistered['data']>(event);
-        s.registerVolunteer.run(d.volunteerId, d.orgUnitId, this.path(d.orgPath), pos, at);
-        return;
-      }
-      default:
-        // Event types this projection does not know (newer writers, other projections) move the checkpoint only.
-        return;
-    }
-  }
-
-  private correctActivity(d: ActivityCorrected['data'], pos: number, at: number): void {
-    const changes = d.changes as Partial<Record<string, unknown>>;
-    if (!COUNTED_FIELDS.some((field) => Object.hasOwn(changes, field))) return;
-    const open = this.sql.selectOpenActivity.get(entityKey(d.activityId), d.activityId) as OpenActivity | undefined;
-    if (!open) return; // voided (or never recorded): nothing current to correct
-    const pick = <K extends keyof ActivityFacts>(field: K, current: ActivityFacts[K]): ActivityFacts[K] =>
-      Object.hasOwn(changes, field) ? (changes[field] as ActivityFacts[K]) : current;
-    const campaignId = pick('campaignId', open.campaign_id);
-    this.sql.closeActivityRow.run(pos, at, open.rowid);
-    this.sql.insertActivity.run(open.activity_key, open.activity_id, open.recorded_pos, open.org_path, campaignId, pick('category', open.category as never),
-      pick('venueType', open.venue_type as never), pick('occurredOn', open.occurred_on),
-      pick('participants', open.participants), pick('beneficiaries', open.beneficiaries),
-      pick('materialsDistributed', open.materials_distributed), pos, at);
-    if (campaignId !== open.campaign_id) {
-      this.hours.activityMoved(d.activityId, open.recorded_pos, campaignId, pos, at);
-    }
-    this.activities.remember(d.activityId, { recordedPos: open.recorded_pos, campaignId });
   }
 }

@@ -1,40 +1,36 @@
-import type { LedgerReadModel } from './read-model';
+import type { LedgerReadModelPort } from './read-model';
+import { describeReadModel } from './testing/read-model-engines';
 import { huaihuaScenario } from './testing/scenario';
-import { figures, openTemp, tempDir } from './testing/temp-read-model';
+import { figures } from './testing/temp-read-model';
 import { BREAKDOWN_DIMENSIONS, type BreakdownRow, type Figures, type TotalsFilter } from './types';
 
-const dir = tempDir();
 const scenario = huaihuaScenario();
-let model: LedgerReadModel;
-beforeAll(() => {
-  model = openTemp(dir);
-  model.applyBatch(scenario.log.events);
-});
-afterAll(() => {
-  model.close();
-  dir.remove();
-});
-
 const row = (key: string | null, label: string, partial: Partial<Figures>): BreakdownRow => ({ key, label, ...figures(partial) });
 
-/** Rows always add up to the totals, every figure but distinctVolunteers. */
-function expectRowsSumToTotals(rows: BreakdownRow[], filter: TotalsFilter) {
-  const { position: _, distinctVolunteers: __, ...totals } = model.totals(filter);
-  const summed = Object.fromEntries(Object.keys(totals).map((field) =>
-    [field, rows.reduce((sum, r) => sum + (r[field as keyof Figures] as number), 0)]));
-  expect(summed).toEqual(totals);
-}
+describeReadModel('breakdown', (engine) => {
+  let model: LedgerReadModelPort;
+  beforeAll(async () => {
+    model = await engine.open();
+    await model.applyBatch(scenario.log.events);
+  });
 
-describe('breakdown', () => {
-  it('by orgUnit: one row per root without a unit', () => {
-    const { rows, position } = model.breakdown('orgUnit');
+  /** Rows always add up to the totals, every figure but distinctVolunteers. */
+  async function expectRowsSumToTotals(rows: BreakdownRow[], filter: TotalsFilter) {
+    const { position: _, distinctVolunteers: __, ...totals } = await model.totals(filter);
+    const summed = Object.fromEntries(Object.keys(totals).map((field) =>
+      [field, rows.reduce((sum, r) => sum + (r[field as keyof Figures] as number), 0)]));
+    expect(summed).toEqual(totals);
+  }
+
+  it('by orgUnit: one row per root without a unit', async () => {
+    const { rows, position } = await model.breakdown('orgUnit');
     expect(position).toBe(scenario.log.head);
-    const { position: _, ...totals } = model.totals();
+    const { position: _, ...totals } = await model.totals();
     expect(rows).toEqual([{ key: 'C-huaihua', label: '怀化市', ...totals }]);
   });
 
-  it('by orgUnit: the direct children rolled up, and the unit itself when facts sit on it', () => {
-    const { rows } = model.breakdown('orgUnit', { orgUnitId: 'C-huaihua' });
+  it('by orgUnit: the direct children rolled up, and the unit itself when facts sit on it', async () => {
+    const { rows } = await model.breakdown('orgUnit', { orgUnitId: 'C-huaihua' });
     expect(rows).toEqual([
       row('C-huaihua', '怀化市（本级）', { moneyReceived: 100_000, moneyRefunded: 20_000, donations: 1 }),
       row('K1-hecheng', '鹤城区', {
@@ -47,18 +43,18 @@ describe('breakdown', () => {
         goodsValueReceived: 30_000, donations: 1,
       }),
     ]);
-    const county = model.breakdown('orgUnit', { orgUnitId: 'K1-hecheng' }).rows;
+    const county = (await model.breakdown('orgUnit', { orgUnitId: 'K1-hecheng' })).rows;
     expect(county.map((r) => [r.key, r.label, r.activitiesHeld, r.participants])).toEqual([
       ['K1-hecheng', '鹤城区（本级）', 1, 30], ['T1-tw', '城南镇', 2, 160],
     ]);
     // A village with nothing recorded still gets its row (at zero); a leaf has no rows but its own.
-    const township = model.breakdown('orgUnit', { orgUnitId: 'T2-tw' }).rows;
+    const township = (await model.breakdown('orgUnit', { orgUnitId: 'T2-tw' })).rows;
     expect(township.map((r) => r.key)).toEqual(['V3-v3']);
-    expect(model.breakdown('orgUnit', { orgUnitId: 'V1-v1' }).rows.map((r) => r.label)).toEqual(['一村（本级）']);
+    expect((await model.breakdown('orgUnit', { orgUnitId: 'V1-v1' })).rows.map((r) => r.label)).toEqual(['一村（本级）']);
   });
 
-  it('by campaign: hours without an activity and activities without a campaign go to the null row', () => {
-    const { rows } = model.breakdown('campaign');
+  it('by campaign: hours without an activity and activities without a campaign go to the null row', async () => {
+    const { rows } = await model.breakdown('campaign');
     expect(rows).toEqual([
       row('A', '同心共筑中国梦', {
         activitiesHeld: 2, participants: 160, beneficiaries: 280, materialsDistributed: 20,
@@ -70,12 +66,12 @@ describe('breakdown', () => {
       row(null, '（无）', { activitiesHeld: 1, participants: 30, volunteerParticipations: 1, volunteerMinutesLogged: 45, distinctVolunteers: 1 }),
     ]);
     // As known before the correction, a2 and its hours were still under B.
-    const before = model.breakdown('campaign', { asOf: scenario.beforeCorrection }).rows;
+    const before = (await model.breakdown('campaign', { asOf: scenario.beforeCorrection })).rows;
     expect(before.find((r) => r.key === 'B')).toMatchObject({ activitiesHeld: 1, participants: 50, volunteerParticipations: 2 });
   });
 
-  it('by category and venueType: Chinese labels, everything without the dimension in the null row', () => {
-    const { rows } = model.breakdown('category');
+  it('by category and venueType: Chinese labels, everything without the dimension in the null row', async () => {
+    const { rows } = await model.breakdown('category');
     expect(rows.map((r) => [r.key, r.label, r.activitiesHeld, r.participants])).toEqual([
       ['lecture', '宣讲', 1, 100], ['meeting', '会议', 1, 30], ['public_welfare', '公益', 1, 60], [null, '（无）', 0, 0],
     ]);
@@ -84,14 +80,14 @@ describe('breakdown', () => {
       moneyReceived: 150_000, moneyRefunded: 20_000, goodsValueReceived: 30_000, disbursed: 40_000, donations: 3,
       disbursementBeneficiaries: 15,
     }));
-    const venues = model.breakdown('venueType').rows;
+    const venues = (await model.breakdown('venueType')).rows;
     expect(venues.map((r) => [r.key, r.label, r.activitiesHeld])).toEqual([
       ['agency', '机关', 1], ['community', '村/社区', 1], [null, '（无）', 1],
     ]);
   });
 
-  it('by month on each fact\'s own date', () => {
-    const { rows } = model.breakdown('month');
+  it('by month on each fact\'s own date', async () => {
+    const { rows } = await model.breakdown('month');
     expect(rows).toEqual([
       row('2024-03', '2024年3月', {
         activitiesHeld: 2, participants: 160, beneficiaries: 280, materialsDistributed: 20,
@@ -111,8 +107,8 @@ describe('breakdown', () => {
     { venueType: 'community', from: '2024-03-06' }, { asOf: scenario.beforeCorrection }, { asOf: scenario.afterVoid, orgUnitId: 'T1-tw' },
   ];
   it.each(BREAKDOWN_DIMENSIONS.flatMap((by) => filters.map((filter) => [by, filter] as const)))(
-    'by %s with %j sums to the totals', (by, filter) => {
-      expectRowsSumToTotals(model.breakdown(by, filter).rows, filter);
+    'by %s with %j sums to the totals', async (by, filter) => {
+      await expectRowsSumToTotals((await model.breakdown(by, filter)).rows, filter);
     },
   );
 });

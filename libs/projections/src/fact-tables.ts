@@ -12,6 +12,7 @@ export interface FactTable {
   versioned: boolean;
   dateColumn: string;
   activityFilters: boolean;
+  /** Aliases are quoted: PostgreSQL folds unquoted names to lower case. */
   aggregates: string;
   /** Figures this table produces, for merging group rows. */
   figures: readonly (keyof Figures)[];
@@ -23,56 +24,63 @@ const sum = (expression: string) => `COALESCE(SUM(${expression}), 0)`;
 export const FACT_TABLES: readonly FactTable[] = [
   {
     table: 'activity_versions', versioned: true, dateColumn: 'occurred_on', activityFilters: true,
-    aggregates: `COUNT(*) AS activitiesHeld, ${sum('participants')} AS participants,
-      ${sum('beneficiaries')} AS beneficiaries, ${sum('materials_distributed')} AS materialsDistributed`,
+    aggregates: `COUNT(*) AS "activitiesHeld", ${sum('participants')} AS "participants",
+      ${sum('beneficiaries')} AS "beneficiaries", ${sum('materials_distributed')} AS "materialsDistributed"`,
     figures: ['activitiesHeld', 'participants', 'beneficiaries', 'materialsDistributed'],
     dimensions: { campaign: 'campaign_id', category: 'category', venueType: 'venue_type' },
   },
   {
     // Each entry not rejected is one participation (人次); distinct people are counted apart.
     table: 'hour_versions', versioned: true, dateColumn: 'served_on', activityFilters: false,
-    aggregates: `COUNT(*) AS volunteerParticipations, ${sum('minutes')} AS volunteerMinutesLogged,
-      ${sum('CASE WHEN verified = 1 THEN minutes ELSE 0 END')} AS volunteerMinutesVerified,
-      COUNT(DISTINCT volunteer_id) AS distinctVolunteers`,
+    aggregates: `COUNT(*) AS "volunteerParticipations", ${sum('minutes')} AS "volunteerMinutesLogged",
+      ${sum('CASE WHEN verified = 1 THEN minutes ELSE 0 END')} AS "volunteerMinutesVerified",
+      COUNT(DISTINCT volunteer_id) AS "distinctVolunteers"`,
     figures: ['volunteerParticipations', 'volunteerMinutesLogged', 'volunteerMinutesVerified', 'distinctVolunteers'],
     dimensions: { campaign: 'campaign_id' },
   },
   {
     table: 'donations', versioned: false, dateColumn: 'received_on', activityFilters: false,
-    aggregates: `${sum("CASE WHEN kind = 'money' THEN amount ELSE 0 END")} AS moneyReceived,
-      ${sum("CASE WHEN kind = 'goods' THEN amount ELSE 0 END")} AS goodsValueReceived, COUNT(*) AS donations`,
+    aggregates: `${sum("CASE WHEN kind = 'money' THEN amount ELSE 0 END")} AS "moneyReceived",
+      ${sum("CASE WHEN kind = 'goods' THEN amount ELSE 0 END")} AS "goodsValueReceived", COUNT(*) AS "donations"`,
     figures: ['moneyReceived', 'goodsValueReceived', 'donations'],
     dimensions: { campaign: 'campaign_id' },
   },
   {
     // Goods are never refunded in money (the campaign stream refuses it); the kind test keeps that explicit.
     table: 'refunds', versioned: false, dateColumn: 'refunded_on', activityFilters: false,
-    aggregates: `${sum("CASE WHEN kind = 'money' THEN amount ELSE 0 END")} AS moneyRefunded`,
+    aggregates: `${sum("CASE WHEN kind = 'money' THEN amount ELSE 0 END")} AS "moneyRefunded"`,
     figures: ['moneyRefunded'],
     dimensions: { campaign: 'campaign_id' },
   },
   {
     table: 'disbursements', versioned: false, dateColumn: 'paid_on', activityFilters: false,
-    aggregates: `${sum('amount')} AS disbursed, ${sum('beneficiaries')} AS disbursementBeneficiaries`,
+    aggregates: `${sum('amount')} AS "disbursed", ${sum('beneficiaries')} AS "disbursementBeneficiaries"`,
     figures: ['disbursed', 'disbursementBeneficiaries'],
     dimensions: { campaign: 'campaign_id' },
   },
 ];
 
-/** The one SQL expression that differs between engines. */
+/** The SQL that differs between engines. */
 export interface SqlDialect {
   /** The first path segment after a prefix of `prefixLength` characters; '' when the path is the prefix. */
   childSegment(column: string, prefixLengthParam: string): string;
+  /** `column` is one of the list bound to `listParam` (bound with `listValue`). */
+  inList(column: string, listParam: string): string;
+  listValue(values: readonly string[]): unknown;
 }
 
 export const SQLITE_DIALECT: SqlDialect = {
   childSegment: (column, p) =>
     `CASE WHEN length(${column}) = ${p} THEN '' ELSE substr(${column}, ${p} + 1, instr(substr(${column}, ${p} + 1), '/') - 1) END`,
+  // One statement whatever the list's length, so the statement cache stays small.
+  inList: (column, p) => `${column} IN (SELECT value FROM json_each(${p}))`,
+  listValue: (values) => JSON.stringify(values),
 };
 
-/** For the PostgreSQL read model to come (issue 3). */
 export const POSTGRES_DIALECT: SqlDialect = {
   childSegment: (column, p) => `split_part(substr(${column}, ${p} + 1), '/', 1)`,
+  inList: (column, p) => `${column} = ANY(${p}::text[])`,
+  listValue: (values) => values,
 };
 
 export function keyExpression(table: FactTable, by: BreakdownDimension, dialect: SqlDialect): string {

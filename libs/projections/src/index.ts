@@ -1,4 +1,6 @@
-export { LedgerReadModel, openReadModel, type ProjectionTarget } from './read-model';
+export { LedgerReadModel, openReadModel, type LedgerReadModelPort, type ProjectionTarget } from './read-model';
+export { openLedgerReadModel } from './open-read-model';
+export type { PostgresReadModel } from './postgres/postgres-read-model';
 export { ProjectionRunner, type ProjectionRunnerOptions } from './runner';
 export { LedgerProjection } from './apply';
 export { READ_MODEL_VERSION, PROJECTION_NAME } from './schema';

@@ -3,26 +3,38 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { RecordedEvent } from '@tongxin/event-store';
 import { LedgerProjection } from './apply';
-import { decodeOrgPath } from './org-path';
 import { LedgerQueries } from './queries';
 import { createQueryIndexes, dropQueryIndexes, hasQueryIndexes, prepareReadModelDatabase } from './schema';
 import type { Breakdown, BreakdownDimension, OrgUnitView, Totals, TotalsFilter } from './types';
 
+type MaybePromise<T> = T | Promise<T>;
+
 /**
- * What the projection runner needs from a read model. The SQLite model answers synchronously; a
- * PostgreSQL one (issue 3) will return promises, which the runner already awaits.
+ * What the projection runner needs from a read model. The SQLite model answers synchronously; the
+ * PostgreSQL one returns promises, which the runner awaits either way.
  */
 export interface ProjectionTarget {
-  checkpoint(): number | Promise<number>;
+  checkpoint(): MaybePromise<number>;
   /** Applies events after the checkpoint and moves it, atomically; returns the new checkpoint. */
-  applyBatch(events: readonly RecordedEvent[]): number | Promise<number>;
+  applyBatch(events: readonly RecordedEvent[]): MaybePromise<number>;
   /** Optional: a replay from far behind may drop query-only indexes and build them once at the end. */
-  beginBulkReplay?(): void | Promise<void>;
-  endBulkReplay?(): void | Promise<void>;
+  beginBulkReplay?(): MaybePromise<void>;
+  endBulkReplay?(): MaybePromise<void>;
+}
+
+/**
+ * The read model as the API sees it, whichever engine holds it (SQLite file or PostgreSQL schema).
+ * Every answer carries the checkpoint it was computed at, from the same snapshot as its figures.
+ */
+export interface LedgerReadModelPort extends ProjectionTarget {
+  totals(filter?: TotalsFilter): MaybePromise<Totals>;
+  breakdown(by: BreakdownDimension, filter?: TotalsFilter): MaybePromise<Breakdown>;
+  orgUnit(id: string): MaybePromise<OrgUnitView | undefined>;
+  close(): MaybePromise<void>;
 }
 
 /** The totals read model in its own SQLite file, apart from the event store's, so its writes never block appends. */
-export class LedgerReadModel implements ProjectionTarget {
+export class LedgerReadModel implements LedgerReadModelPort {
   private readonly projection: LedgerProjection;
   private readonly queries: LedgerQueries;
   private readonly readSnapshot: <T>(read: () => T) => T;
@@ -46,23 +58,15 @@ export class LedgerReadModel implements ProjectionTarget {
   }
 
   totals(filter: TotalsFilter = {}): Totals {
-    return this.readSnapshot(() => ({ ...this.queries.figures(filter), position: this.projection.checkpoint() }));
+    return this.readSnapshot(() => this.queries.totals(filter));
   }
 
   breakdown(by: BreakdownDimension, filter: TotalsFilter = {}): Breakdown {
-    return this.readSnapshot(() => ({ ...this.queries.breakdown(by, filter), position: this.projection.checkpoint() }));
+    return this.readSnapshot(() => this.queries.breakdown(by, filter));
   }
 
   orgUnit(id: string): OrgUnitView | undefined {
-    const row = this.db.prepare('SELECT id, name, level, parent_id, code, org_path FROM org_units WHERE id = ?').get(id) as
-      { id: string; name: string; level: string; parent_id: string | null; code: string | null; org_path: string } | undefined;
-    if (!row) return undefined;
-    const children = (this.db.prepare('SELECT id FROM org_units WHERE parent_id = ? ORDER BY id').all(id) as { id: string }[])
-      .map((child) => child.id);
-    return {
-      id: row.id, name: row.name, level: row.level, parentId: row.parent_id, code: row.code,
-      path: decodeOrgPath(row.org_path), children,
-    };
+    return this.readSnapshot(() => this.queries.orgUnit(id));
   }
 
   beginBulkReplay(): void {

@@ -20,8 +20,6 @@ export function prepareStatements(db: Database.Database) {
     selectActivityLink: db.prepare(`SELECT campaign_id, recorded_pos FROM activity_versions
       WHERE activity_key = ? AND activity_id = ? ORDER BY known_from_pos DESC LIMIT 1`),
     closeActivityRow: db.prepare('UPDATE activity_versions SET known_until_pos = ?, known_until_at = ? WHERE rowid = ?'),
-    closeActivity: db.prepare(`UPDATE activity_versions SET known_until_pos = ?, known_until_at = ?
-      WHERE activity_key = ? AND activity_id = ? AND known_until_pos IS NULL`),
 
     insertHours: db.prepare(`INSERT INTO hour_versions (${hourColumns}, known_from_pos, known_from_at)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),

@@ -28,7 +28,7 @@ export class GetCampaignHandler implements IQueryHandler<GetCampaignQuery> {
     if (!state.exists) throw new DomainError('NOT_FOUND', `campaign ${id} does not exist`);
     return {
       id, name: state.name, orgUnitId: state.orgUnitId, path: state.orgPath, startsOn: state.startsOn, endsOn: state.endsOn,
-      revision, balance: state.balance, totals: this.readSide.readModel.totals({ campaignId: id }),
+      revision, balance: state.balance, totals: await this.readSide.readModel.totals({ campaignId: id }),
     };
   }
 }

@@ -4,11 +4,23 @@ import { dirname, join, resolve } from 'node:path';
 export interface LedgerConfig {
   port: number;
   host: string;
-  /** Event store URL: `sqlite:./data/tongxin.db` (default), later `postgres://…`, `kurrentdb://…`. */
+  /** Event store URL: `sqlite:./data/tongxin.db` (default), `postgres://…`, `kurrentdb://…`. */
   storeUrl: string;
   /** Where the embedded read models and credentials live. */
   dataDir: string;
-  readModelPath: string;
+  /**
+   * The read model: a SQLite file path, or a `postgres://…` URL (tables in its `schema` parameter, default
+   * `tongxin_read`). Defaults to the store's own PostgreSQL database when the store is PostgreSQL, so every
+   * API process and the worker share one read model; else `tongxin-read.db` in the data directory.
+   */
+  readModelLocation: string;
+  /**
+   * `inline`: this process runs the projection runner (the embedded default). `off`: another process (the
+   * worker) keeps the shared read model up to date and this one only reads it and waits on its checkpoint.
+   */
+  projections: 'inline' | 'off';
+  /** How often the runner looks for new events when nothing in this process woke it (other processes append too). */
+  projectionPollMs: number;
   /** Bootstrap admin token; when absent the first start generates one and keeps only its hash. */
   adminToken?: string;
   /** How long a query with minPosition waits for its read model before answering 503. */
@@ -27,20 +39,50 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   if (adminToken !== undefined && !/^[\x21-\x7e]{16,256}$/.test(adminToken)) {
     throw new ConfigError('TONGXIN_ADMIN_TOKEN must be 16–256 visible ASCII characters');
   }
+  const projections = overrides.projections ?? env.TONGXIN_PROJECTIONS ?? 'inline';
+  if (projections !== 'inline' && projections !== 'off') {
+    throw new ConfigError(`TONGXIN_PROJECTIONS must be inline or off, got ${projections}`);
+  }
+  const projectionPollMs = overrides.projectionPollMs ?? Number(env.TONGXIN_PROJECTION_POLL_MS ?? 200);
+  if (!Number.isInteger(projectionPollMs) || projectionPollMs < 1) {
+    throw new ConfigError(`TONGXIN_PROJECTION_POLL_MS must be a positive integer, got ${env.TONGXIN_PROJECTION_POLL_MS}`);
+  }
   const dataDir = overrides.dataDir ?? env.TONGXIN_DATA_DIR ?? defaultDataDir(storeUrl);
   return {
     port,
     host: overrides.host ?? env.HOST ?? '0.0.0.0',
     storeUrl,
     dataDir,
-    readModelPath: overrides.readModelPath ?? env.TONGXIN_READ_MODEL ?? join(dataDir, 'tongxin-read.db'),
+    readModelLocation: overrides.readModelLocation ?? env.TONGXIN_READ_MODEL ?? defaultReadModel(storeUrl, dataDir),
+    projections,
+    projectionPollMs,
     adminToken,
     minPositionWaitMs: overrides.minPositionWaitMs ?? 5000,
   };
+}
+
+function defaultReadModel(storeUrl: string, dataDir: string): string {
+  return isPostgresUrl(storeUrl) ? storeUrl : join(dataDir, 'tongxin-read.db');
+}
+
+export function isPostgresUrl(url: string): boolean {
+  return /^postgres(ql)?:\/\//.test(url);
 }
 
 /** Beside the SQLite file for the embedded store, else ./data. */
 function defaultDataDir(storeUrl: string): string {
   if (storeUrl.startsWith('sqlite:')) return dirname(resolve(storeUrl.slice('sqlite:'.length)));
   return resolve('./data');
+}
+
+/** A store or read-model location fit for a log line: never a password from a connection URL. */
+export function redactUrl(location: string): string {
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(location)) return location;
+  try {
+    const url = new URL(location);
+    if (url.password) url.password = '***';
+    return url.toString();
+  } catch {
+    return location;
+  }
 }

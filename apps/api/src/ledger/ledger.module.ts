@@ -1,39 +1,40 @@
 import { Inject, Logger, Module, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { CqrsModule, EventsHandler, type IEventHandler } from '@nestjs/cqrs';
 import { createEventStore, type EventStore } from '@tongxin/event-store';
-import { openReadModel, ProjectionRunner, type LedgerReadModel } from '@tongxin/projections';
+import { openLedgerReadModel, ProjectionRunner, type LedgerReadModelPort } from '@tongxin/projections';
 import type { LedgerConfig } from '../config/config';
+import { CheckpointWatcher, type ProjectionProgress } from './checkpoint-watcher';
 import { CommandExecutor } from './command-executor';
 import { LedgerAppended } from './ledger-appended.event';
 import { ReadSide } from './read-side';
-import { EVENT_STORE, LEDGER_CONFIG, PROJECTION_RUNNER, READ_MODEL } from './tokens';
+import { EVENT_STORE, LEDGER_CONFIG, PROJECTION_PROGRESS, READ_MODEL } from './tokens';
 
 @EventsHandler(LedgerAppended)
 export class WakeProjections implements IEventHandler<LedgerAppended> {
-  constructor(@Inject(PROJECTION_RUNNER) private readonly runner: ProjectionRunner) {}
+  constructor(@Inject(PROJECTION_PROGRESS) private readonly progress: ProjectionProgress) {}
 
   handle(): void {
-    this.runner.wake();
+    this.progress.wake();
   }
 }
 
-/** Starts the projection runner with the app and closes runner, read model and store on shutdown, in that order. */
+/** Starts the projection runner (if this process projects) and closes runner, read model and store on shutdown, in that order. */
 class LedgerLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Ledger');
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
-    @Inject(READ_MODEL) private readonly readModel: LedgerReadModel,
-    @Inject(PROJECTION_RUNNER) private readonly runner: ProjectionRunner,
+    @Inject(READ_MODEL) private readonly readModel: LedgerReadModelPort,
+    @Inject(PROJECTION_PROGRESS) private readonly progress: ProjectionProgress,
   ) {}
 
   onApplicationBootstrap(): void {
-    this.runner.start();
+    if (this.progress instanceof ProjectionRunner) this.progress.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.runner.stop();
-    this.readModel.close();
+    if (this.progress instanceof ProjectionRunner) await this.progress.stop();
+    await this.readModel.close();
     await this.store.close();
     this.logger.log('event store and read models closed');
   }
@@ -50,18 +51,21 @@ export class LedgerModule {
       providers: [
         { provide: LEDGER_CONFIG, useValue: config },
         { provide: EVENT_STORE, useFactory: () => createEventStore(config.storeUrl) },
-        { provide: READ_MODEL, useFactory: () => openReadModel(config.readModelPath) },
+        { provide: READ_MODEL, useFactory: () => openLedgerReadModel(config.readModelLocation) },
         {
-          provide: PROJECTION_RUNNER,
+          provide: PROJECTION_PROGRESS,
           inject: [EVENT_STORE, READ_MODEL],
-          useFactory: (store: EventStore, readModel: LedgerReadModel) => new ProjectionRunner(store, readModel),
+          useFactory: (store: EventStore, readModel: LedgerReadModelPort): ProjectionProgress =>
+            config.projections === 'inline'
+              ? new ProjectionRunner(store, readModel, { pollIntervalMs: config.projectionPollMs })
+              : new CheckpointWatcher(readModel),
         },
         LedgerLifecycle,
         WakeProjections,
         CommandExecutor,
         ReadSide,
       ],
-      exports: [LEDGER_CONFIG, EVENT_STORE, READ_MODEL, PROJECTION_RUNNER, CommandExecutor, ReadSide],
+      exports: [LEDGER_CONFIG, EVENT_STORE, READ_MODEL, PROJECTION_PROGRESS, CommandExecutor, ReadSide],
     };
   }
 }

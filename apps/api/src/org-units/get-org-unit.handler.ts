@@ -25,7 +25,7 @@ export class GetOrgUnitHandler implements IQueryHandler<GetOrgUnitQuery> {
     if (!state.exists) throw new DomainError('NOT_FOUND', `org unit ${id} does not exist`);
     return {
       id, name: state.name, level: state.level as string, parentId: state.parentId, code: state.code,
-      path: state.orgPath, children: this.readSide.readModel.orgUnit(id)?.children ?? [], revision,
+      path: state.orgPath, children: (await this.readSide.readModel.orgUnit(id))?.children ?? [], revision,
     };
   }
 }

@@ -45,7 +45,7 @@ export class GetTotalsHandler implements IQueryHandler<GetTotalsQuery> {
 
   async execute({ params }: GetTotalsQuery): Promise<Totals> {
     const filter = await resolveFilter(params, this.readSide);
-    const totals = this.readSide.readModel.totals(filter);
+    const totals = await this.readSide.readModel.totals(filter);
     return filter.asOf ? { ...totals, position: await this.readSide.positionAsOf(filter.asOf) } : totals;
   }
 }
@@ -56,7 +56,7 @@ export class GetBreakdownHandler implements IQueryHandler<GetBreakdownQuery> {
 
   async execute({ by, params }: GetBreakdownQuery): Promise<{ rows: BreakdownRow[]; position: number }> {
     const filter = await resolveFilter(params, this.readSide);
-    const answer = this.readSide.readModel.breakdown(by, filter);
+    const answer = await this.readSide.readModel.breakdown(by, filter);
     return filter.asOf ? { ...answer, position: await this.readSide.positionAsOf(filter.asOf) } : answer;
   }
 }

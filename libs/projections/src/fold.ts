@@ -1,0 +1,246 @@
+import type {
+  ActivityCorrected, ActivityFacts, ActivityRecorded, CampaignLaunched, DonationReceived, DonationRefunded,
+  FundsDisbursed, HoursLogged, OrgUnitRegistered, VolunteerRegistered,
+} from '@tongxin/domain';
+import type { RecordedEvent } from '@tongxin/event-store';
+import { entityKey } from './entity-key';
+import { encodeOrgPath } from './org-path';
+
+/** A version of an activity's counted facts (a row of activity_versions without its known_* columns). */
+export interface ActivityVersion {
+  activity_key: number; activity_id: string; recorded_pos: number; org_path: string; campaign_id: string | null;
+  category: string; venue_type: string | null; occurred_on: string; participants: number; beneficiaries: number;
+  materials_distributed: number;
+}
+
+/** A version of an hour entry (a row of hour_versions without its known_* columns). */
+export interface HourVersion {
+  entry_key: number; activity_pos: number | null; volunteer_id: string; entry_id: string; activity_id: string | null;
+  org_path: string; campaign_id: string | null; served_on: string; minutes: number; verified: number;
+}
+
+/** What an hour entry needs of the activity it is linked to. */
+export interface LinkedActivity {
+  /** The position that recorded the activity: its compact, time-ordered handle in hour_versions. */
+  recordedPos: number;
+  campaignId: string | null;
+}
+
+export interface DonationRow { donation_id: string; campaign_id: string; org_path: string; kind: string; amount: number; received_on: string }
+export interface RefundRow {
+  refund_id: string; donation_id: string; campaign_id: string; org_path: string; kind: string; amount: number; refunded_on: string;
+}
+export interface DisbursementRow {
+  disbursement_id: string; campaign_id: string; org_path: string; amount: number; beneficiaries: number;
+  activity_id: string | null; paid_on: string;
+}
+export interface OrgUnitRow { id: string; name: string; level: string; parent_id: string | null; code: string | null; org_path: string }
+export interface CampaignRow {
+  id: string; name: string; org_unit_id: string; org_path: string; starts_on: string | null; ends_on: string | null;
+}
+export interface VolunteerRow { id: string; org_unit_id: string; org_path: string }
+
+/**
+ * The fact tables as the fold sees them, whichever engine holds them: SQLite writes through at once,
+ * PostgreSQL collects a batch in memory over prefetched rows. `A`/`H` are the engine's open versions
+ * (an ActivityVersion/HourVersion plus whatever handle it needs to close that row later).
+ * An insert makes the row the open version of its entity (and, for activities, the link hours follow);
+ * a close ends the open version at (pos, at). Rows passed in are fresh objects the store may keep and extend.
+ */
+export interface FactStore<A extends ActivityVersion = ActivityVersion, H extends HourVersion = HourVersion> {
+  openActivity(activityId: string): A | undefined;
+  /** The latest version, open or closed: hours linked to a voided activity still follow its campaign. */
+  activityLink(activityId: string): LinkedActivity | undefined;
+  insertActivity(row: ActivityVersion, pos: number, at: number): void;
+  closeActivity(open: A, pos: number, at: number): void;
+
+  openHours(volunteerId: string, entryId: string): H | undefined;
+  openHoursOfActivity(activityId: string, activityPos: number): H[];
+  insertHours(row: HourVersion, pos: number, at: number): void;
+  closeHours(open: H, pos: number, at: number): void;
+
+  insertDonation(row: DonationRow, pos: number, at: number): void;
+  insertRefund(row: RefundRow, pos: number, at: number): void;
+  insertDisbursement(row: DisbursementRow, pos: number, at: number): void;
+  /** First registration wins (ON CONFLICT DO NOTHING): a replayed registration changes nothing. */
+  registerOrgUnit(row: OrgUnitRow, pos: number, at: number): void;
+  registerCampaign(row: CampaignRow, pos: number, at: number): void;
+  registerVolunteer(row: VolunteerRow, pos: number, at: number): void;
+}
+
+/** Payloads are trusted: the domain decided them and the store recorded them as JSON objects. */
+function dataOf<T>(event: RecordedEvent): T {
+  return event.data as unknown as T;
+}
+
+/** Fields of an activity that a figure, filter or dimension reads; a correction of anything else is a no-op here. */
+const COUNTED_FIELDS = ['campaignId', 'category', 'venueType', 'occurredOn', 'participants', 'beneficiaries',
+  'materialsDistributed'] as const satisfies readonly (keyof ActivityFacts)[];
+
+/** True when a correction changes something the read model counts (engines skip prefetching otherwise). */
+export function correctsCountedFields(changes: object): boolean {
+  return COUNTED_FIELDS.some((field) => Object.hasOwn(changes, field));
+}
+
+/**
+ * Event → fact decisions, shared by every engine: which rows a event opens and closes. Engine-neutral and
+ * synchronous; the FactStore decides how rows reach the database. Holds only caches of immutable things
+ * (org paths, the last parsed instant), so one fold may serve any number of batches and stores.
+ */
+export class LedgerFold {
+  /** Org unit id → encoded path: units never move, so a unit's path is fixed once registered. */
+  private readonly paths = new Map<string, string>();
+  private lastRecordedAt = '';
+  private lastRecordedMs = 0;
+
+  apply<A extends ActivityVersion, H extends HourVersion>(store: FactStore<A, H>, event: RecordedEvent): void {
+    const pos = event.position;
+    const at = this.recordedMs(event.recordedAt);
+    switch (event.type) {
+      case 'HoursLogged': {
+        const d = dataOf<HoursLogged['data']>(event);
+        // Not in this read model (the domain never allows it): trust the event's campaign.
+        const activity = d.activityId === null ? undefined
+          : store.activityLink(d.activityId) ?? { recordedPos: 0, campaignId: d.campaignId };
+        store.insertHours({
+          entry_key: entityKey(d.volunteerId, d.entryId), activity_pos: activity ? activity.recordedPos : null,
+          volunteer_id: d.volunteerId, entry_id: d.entryId, activity_id: d.activityId, org_path: this.path(d.orgPath),
+          // The linked activity's campaign as the log knows it now; corrections re-version these rows later.
+          campaign_id: activity ? activity.campaignId : null, served_on: d.servedOn, minutes: d.minutes, verified: 0,
+        }, pos, at);
+        return;
+      }
+      case 'HoursVerified': {
+        const d = dataOf<{ volunteerId: string; entryId: string }>(event);
+        const open = store.openHours(d.volunteerId, d.entryId);
+        if (!open || open.verified === 1) return;
+        store.closeHours(open, pos, at);
+        const verified = hourFields(open);
+        verified.verified = 1;
+        store.insertHours(verified, pos, at);
+        return;
+      }
+      case 'HoursRejected': {
+        // Only a rejection takes hours out of the totals.
+        const d = dataOf<{ volunteerId: string; entryId: string }>(event);
+        const open = store.openHours(d.volunteerId, d.entryId);
+        if (open) store.closeHours(open, pos, at);
+        return;
+      }
+      case 'ActivityRecorded': {
+        const d = dataOf<ActivityRecorded['data']>(event);
+        store.insertActivity({
+          activity_key: entityKey(d.activityId), activity_id: d.activityId, recorded_pos: pos, org_path: this.path(d.orgPath),
+          campaign_id: d.campaignId, category: d.category, venue_type: d.venueType, occurred_on: d.occurredOn,
+          participants: d.participants, beneficiaries: d.beneficiaries, materials_distributed: d.materialsDistributed,
+        }, pos, at);
+        return;
+      }
+      case 'ActivityCorrected':
+        return this.correctActivity(store, dataOf<ActivityCorrected['data']>(event), pos, at);
+      case 'ActivityVoided': {
+        // Hours logged against a voided activity keep counting: the volunteers served all the same,
+        // and only a rejection of the entry itself removes hours.
+        const open = store.openActivity(dataOf<{ activityId: string }>(event).activityId);
+        if (open) store.closeActivity(open, pos, at);
+        return;
+      }
+      case 'DonationReceived': {
+        const d = dataOf<DonationReceived['data']>(event);
+        store.insertDonation({ donation_id: d.donationId, campaign_id: d.campaignId, org_path: this.path(d.orgPath), kind: d.kind,
+          amount: d.amount, received_on: d.receivedOn }, pos, at);
+        return;
+      }
+      case 'DonationRefunded': {
+        const d = dataOf<DonationRefunded['data']>(event);
+        store.insertRefund({ refund_id: d.refundId, donation_id: d.donationId, campaign_id: d.campaignId,
+          org_path: this.path(d.orgPath), kind: d.kind, amount: d.amount, refunded_on: d.refundedOn }, pos, at);
+        return;
+      }
+      case 'FundsDisbursed': {
+        const d = dataOf<FundsDisbursed['data']>(event);
+        store.insertDisbursement({ disbursement_id: d.disbursementId, campaign_id: d.campaignId, org_path: this.path(d.orgPath),
+          amount: d.amount, beneficiaries: d.beneficiaries, activity_id: d.activityId, paid_on: d.paidOn }, pos, at);
+        return;
+      }
+      case 'OrgUnitRegistered': {
+        const d = dataOf<OrgUnitRegistered['data']>(event);
+        store.registerOrgUnit({ id: d.orgUnitId, name: d.name, level: d.level, parent_id: d.parentId, code: d.code,
+          org_path: this.path(d.orgPath) }, pos, at);
+        return;
+      }
+      case 'CampaignLaunched': {
+        const d = dataOf<CampaignLaunched['data']>(event);
+        store.registerCampaign({ id: d.campaignId, name: d.name, org_unit_id: d.orgUnitId, org_path: this.path(d.orgPath),
+          starts_on: d.startsOn, ends_on: d.endsOn }, pos, at);
+        return;
+      }
+      case 'VolunteerRegistered': {
+        const d = dataOf<VolunteerRegistered['data']>(event);
+        store.registerVolunteer({ id: d.volunteerId, org_unit_id: d.orgUnitId, org_path: this.path(d.orgPath) }, pos, at);
+        return;
+      }
+      default:
+        // Event types this projection does not know (newer writers, other projections) move the checkpoint only.
+        return;
+    }
+  }
+
+  private correctActivity<A extends ActivityVersion, H extends HourVersion>(
+    store: FactStore<A, H>, d: ActivityCorrected['data'], pos: number, at: number,
+  ): void {
+    const changes = d.changes as Partial<Record<string, unknown>>;
+    if (!correctsCountedFields(changes)) return;
+    const open = store.openActivity(d.activityId);
+    if (!open) return; // voided (or never recorded): nothing current to correct
+    const pick = <K extends keyof ActivityFacts>(field: K, current: ActivityFacts[K]): ActivityFacts[K] =>
+      Object.hasOwn(changes, field) ? (changes[field] as ActivityFacts[K]) : current;
+    const campaignId = pick('campaignId', open.campaign_id);
+    store.closeActivity(open, pos, at);
+    store.insertActivity({
+      activity_key: open.activity_key, activity_id: open.activity_id, recorded_pos: open.recorded_pos, org_path: open.org_path,
+      campaign_id: campaignId, category: pick('category', open.category as never), venue_type: pick('venueType', open.venue_type as never),
+      occurred_on: pick('occurredOn', open.occurred_on), participants: pick('participants', open.participants),
+      beneficiaries: pick('beneficiaries', open.beneficiaries), materials_distributed: pick('materialsDistributed', open.materials_distributed),
+    }, pos, at);
+    if (campaignId !== open.campaign_id) {
+      // Linked hours follow their activity's campaign; new versions keep "as of before" on the old one.
+      for (const hours of store.openHoursOfActivity(d.activityId, open.recorded_pos)) {
+        store.closeHours(hours, pos, at);
+        const moved = hourFields(hours);
+        moved.campaign_id = campaignId;
+        store.insertHours(moved, pos, at);
+      }
+    }
+  }
+
+  private path(orgPath: readonly string[]): string {
+    const unit = orgPath[orgPath.length - 1];
+    let path = this.paths.get(unit);
+    if (path === undefined) {
+      path = encodeOrgPath(orgPath);
+      if (this.paths.size > 100_000) this.paths.clear();
+      this.paths.set(unit, path);
+    }
+    return path;
+  }
+
+  private recordedMs(recordedAt: string): number {
+    if (recordedAt !== this.lastRecordedAt) {
+      const ms = Date.parse(recordedAt);
+      if (Number.isNaN(ms)) throw new Error(`recordedAt ${recordedAt} is not an instant`);
+      this.lastRecordedAt = recordedAt;
+      this.lastRecordedMs = ms;
+    }
+    return this.lastRecordedMs;
+  }
+}
+
+/** The HourVersion columns of an engine's open version (dropping its handle, e.g. a rowid). */
+function hourFields(h: HourVersion): HourVersion {
+  return {
+    entry_key: h.entry_key, activity_pos: h.activity_pos, volunteer_id: h.volunteer_id, entry_id: h.entry_id,
+    activity_id: h.activity_id, org_path: h.org_path, campaign_id: h.campaign_id, served_on: h.served_on,
+    minutes: h.minutes, verified: h.verified,
+  };
+}
