@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { EventStore } from './event-store';
+import { KurrentDbEventStore } from './kurrentdb/kurrentdb-event-store';
 import { PostgresEventStore } from './postgres/postgres-event-store';
 import { SqliteEventStore } from './sqlite/sqlite-event-store';
 
@@ -38,8 +39,18 @@ export function parseStoreUrl(url: string): StoreLocation {
   }
 }
 
-/** Opens the event store a URL names; for SQLite, creates the file's directory first; for PostgreSQL, migrates first. */
-export async function createEventStore(url: string): Promise<EventStore> {
+export interface CreateEventStoreOptions {
+  /** KurrentDB only: where idempotency records and unique keys live. Default `TONGXIN_KURRENTDB_STATE`, else a SQLite file in the data directory. */
+  kurrentdbState?: string;
+  /** KurrentDB only: the directory of the default side store. Default `TONGXIN_DATA_DIR`, else `./data`. */
+  dataDirectory?: string;
+}
+
+/**
+ * Opens the event store a URL names; for SQLite, creates the file's directory first; for PostgreSQL, migrates
+ * first; for KurrentDB, opens its side store and checks the server answers.
+ */
+export async function createEventStore(url: string, options: CreateEventStoreOptions = {}): Promise<EventStore> {
   const location = parseStoreUrl(url);
   switch (location.kind) {
     case 'sqlite':
@@ -48,6 +59,9 @@ export async function createEventStore(url: string): Promise<EventStore> {
     case 'postgres':
       return PostgresEventStore.open(location.url);
     case 'kurrentdb':
-      throw new Error('the KurrentDB event-store adapter arrives with the server-stores issue; use sqlite: for now');
+      return KurrentDbEventStore.open(location.url, {
+        state: options.kurrentdbState ?? process.env.TONGXIN_KURRENTDB_STATE,
+        dataDirectory: options.dataDirectory ?? process.env.TONGXIN_DATA_DIR ?? './data',
+      });
   }
 }

@@ -1,4 +1,5 @@
 export * from './event-store';
 export { SqliteEventStore, type SqliteEventStoreOptions } from './sqlite/sqlite-event-store';
 export { PostgresEventStore, type PostgresEventStoreOptions } from './postgres/postgres-event-store';
-export { createEventStore, parseStoreUrl, type StoreLocation } from './create-event-store';
+export { createEventStore, parseStoreUrl, type CreateEventStoreOptions, type StoreLocation } from './create-event-store';
+export { KurrentDbEventStore, type KurrentDbEventStoreOptions } from './kurrentdb/kurrentdb-event-store';

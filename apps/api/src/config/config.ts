@@ -19,6 +19,8 @@ export interface LedgerConfig {
    * worker) keeps the shared read model up to date and this one only reads it and waits on its checkpoint.
    */
   projections: 'inline' | 'off';
+  /** KurrentDB only: where idempotency records and unique keys live (`postgres://…` or a SQLite path). */
+  kurrentdbState?: string;
   /** How often the runner looks for new events when nothing in this process woke it (other processes append too). */
   projectionPollMs: number;
   /** Bootstrap admin token; when absent the first start generates one and keeps only its hash. */
@@ -56,6 +58,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     readModelLocation: overrides.readModelLocation ?? env.TONGXIN_READ_MODEL ?? defaultReadModel(storeUrl, dataDir),
     projections,
     projectionPollMs,
+    kurrentdbState: overrides.kurrentdbState ?? env.TONGXIN_KURRENTDB_STATE,
     adminToken,
     minPositionWaitMs: overrides.minPositionWaitMs ?? 5000,
   };

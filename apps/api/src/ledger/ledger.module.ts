@@ -50,7 +50,10 @@ export class LedgerModule {
       imports: [CqrsModule],
       providers: [
         { provide: LEDGER_CONFIG, useValue: config },
-        { provide: EVENT_STORE, useFactory: () => createEventStore(config.storeUrl) },
+        {
+          provide: EVENT_STORE,
+          useFactory: () => createEventStore(config.storeUrl, { kurrentdbState: config.kurrentdbState, dataDirectory: config.dataDir }),
+        },
         { provide: READ_MODEL, useFactory: () => openLedgerReadModel(config.readModelLocation) },
         {
           provide: PROJECTION_PROGRESS,

@@ -30,6 +30,17 @@ export async function rejection<E extends Error>(promise: Promise<unknown>, type
   return error as E;
 }
 
+/**
+ * Positions only promise to increase strictly and never repeat (KurrentDB's are byte offsets, with gaps), so
+ * the suite checks that, never density.
+ */
+export function expectStrictlyIncreasing(positions: number[], above = 0): void {
+  positions.forEach((position, index) => {
+    expect(Number.isSafeInteger(position)).toBe(true);
+    expect(position).toBeGreaterThan(index === 0 ? above : positions[index - 1]);
+  });
+}
+
 export const ISO_UTC_MILLIS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 export function sleep(ms: number): Promise<void> {

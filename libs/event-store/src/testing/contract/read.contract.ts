@@ -1,5 +1,5 @@
 import { ANY, NO_STREAM, type RecordedEvent } from '../../event-store';
-import { events, ISO_UTC_MILLIS, newEvent, sleep, type ContractContext } from './context';
+import { events, expectStrictlyIncreasing, ISO_UTC_MILLIS, newEvent, sleep, type ContractContext } from './context';
 
 export function readContract(t: ContractContext): void {
   it('reads a stream in revision order, from a revision, and [] for a missing stream', async () => {
@@ -30,7 +30,8 @@ export function readContract(t: ContractContext): void {
       for (const stream of streams) await t.store().appendToStream(stream, [newEvent('Tick', { round })], { expectedRevision: ANY });
     }
     const all = await t.store().readAll({ after: base, limit: 100 });
-    expect(all.map((event) => event.position)).toEqual(range(base + 1, 9));
+    expect(all).toHaveLength(9);
+    expectStrictlyIncreasing(all.map((event) => event.position), base);
     expect(all.map((event) => [event.streamId, event.data.round])).toEqual(
       [0, 1, 2].flatMap((round) => streams.map((stream) => [stream, round])),
     );
@@ -43,7 +44,9 @@ export function readContract(t: ContractContext): void {
       after = page[page.length - 1].position;
     }
     expect(paged).toEqual(all);
-    expect(await t.store().readAll({ after: base + 9, limit: 10 })).toEqual([]);
+    expect(await t.store().readAll({ after: all[8].position, limit: 10 })).toEqual([]);
+    // A page from the middle of the log starts right after its `after`.
+    expect(await t.store().readAll({ after: all[3].position, limit: 2 })).toEqual(all.slice(4, 6));
   });
 
   it('streams the whole log over many pages exactly as readAll returns it', async () => {
@@ -57,14 +60,24 @@ export function readContract(t: ContractContext): void {
     expect(streamed).toEqual(await t.store().readAll({ after: base, limit: 1000 }));
   });
 
-  it('gives committed events strictly increasing positions with no gaps, ending at the head', async () => {
+  it('gives committed events strictly increasing positions, each append its own, ending at the head', async () => {
     const base = await t.store().headPosition();
+    const results = [];
     for (let index = 0; index < 5; index++) {
-      await t.store().appendToStream(t.stream(`p${index}`), events(index + 1), { expectedRevision: NO_STREAM });
+      results.push(await t.store().appendToStream(t.stream(`p${index}`), events(index + 1), { expectedRevision: NO_STREAM }));
     }
     const all = await t.store().readAll({ after: base, limit: 100 });
-    expect(all.map((event) => event.position)).toEqual(range(base + 1, 15));
-    expect(await t.store().headPosition()).toBe(base + 15);
+    expect(all).toHaveLength(15);
+    expectStrictlyIncreasing(all.map((event) => event.position), base);
+    // The log is the appends one after another, each answered with its own first and last event's positions.
+    let offset = 0;
+    results.forEach((result, index) => {
+      const own = all.slice(offset, offset + index + 1);
+      expect(own.every((event) => event.streamId === t.stream(`p${index}`))).toBe(true);
+      expect([result.firstPosition, result.position]).toEqual([own[0].position, own[own.length - 1].position]);
+      offset += index + 1;
+    });
+    expect(await t.store().headPosition()).toBe(all[14].position);
   });
 
   it('stamps recordedAt at commit as ISO UTC with milliseconds, non-decreasing with position', async () => {
@@ -102,6 +115,3 @@ export function readContract(t: ContractContext): void {
   });
 }
 
-function range(from: number, count: number): number[] {
-  return Array.from({ length: count }, (_, index) => from + index);
-}
