@@ -1,109 +1,106 @@
-import type { PoolClient } from 'pg';
+import type { ClientBase } from 'pg';
 import type { AppendRequest } from '../append-request';
 import {
-  IdempotencyKeyReusedError, revisionMatches, UniqueKeyTakenError, WrongExpectedRevisionError,
-  type AppendResult,
+  ANY, IdempotencyKeyReusedError, NO_STREAM, STREAM_EXISTS, UniqueKeyTakenError, WrongExpectedRevisionError,
+  type AppendResult, type ExpectedRevision,
 } from '../event-store';
 
-
-/** Advisory-lock classids, so a stream, an idempotency key and a unique key never share a lock. */
-const LOCK_POSITIONS = 1;
+/**
+ * Advisory-lock classids, so a stream, an idempotency key and a unique key never share a lock. LOCK_POSITIONS
+ * (1) is taken inside event_store_append (migration 2); the others are computed here and passed in.
+ */
 const LOCK_STREAM = 2;
 const LOCK_IDEMPOTENCY = 3;
 const LOCK_UNIQUE_KEY = 4;
 
+/** SQLSTATEs raised by event_store_append for the port's domain errors. */
+const WRONG_EXPECTED_REVISION = 'TX001';
+const UNIQUE_KEY_TAKEN = 'TX002';
+const IDEMPOTENCY_KEY_REUSED = 'TX003';
+
 /**
- * Runs one append as one transaction on `client`, which the caller has checked out and will release
- * (destroying it if this throws anything but a domain error, since a transaction may still be open).
+ * Runs one append as one statement, the server-side function event_store_append, on `client`: one round trip.
+ * Outside a transaction it commits on its own; inside one (tests) it commits with it.
  *
  * Why advisory locks rather than row locks: a row lock (or any write) assigns the transaction its xid, and
  * readers of the global log rely on xid order matching position order (see PostgresReader). So the checks
  * take only advisory locks, which assign no xid; the first write is the events INSERT, made while holding
  * the short session lock LOCK_POSITIONS. Inside that lock the transaction gets its xid, its positions
  * (contiguous, since nobody else can draw from the sequence meanwhile) and its recorded_at, so all three
- * grow together across appenders; the lock is released before commit, so commits still overlap.
+ * grow together across appenders; the lock is released before commit, so commits still overlap. Holding it
+ * costs no client round trip any more: the lock, the INSERT and the unlock run back to back in the server.
+ *
+ * Throws the port's domain errors for the function's own SQLSTATEs; anything else passes through, and the
+ * caller must then destroy the connection (the function releases the session lock itself, but a broken
+ * connection is no use to the pool).
  */
-export async function appendInTransaction(client: PoolClient, request: AppendRequest): Promise<AppendResult> {
-  const { streamId, idempotency, uniqueKeys } = request;
-  await client.query('BEGIN');
-  // 1. Lock everything this append checks, in one global (classid, hash) order so two appends never deadlock.
-  //    Until commit, nobody else can change what the checks below read.
+export async function appendStatement(client: ClientBase, request: AppendRequest): Promise<AppendResult> {
+  const { streamId, idempotency, uniqueKeys, events } = request;
   const locks = lockKeys(request);
-  await client.query(
-    'SELECT pg_advisory_xact_lock(class, hash) FROM unnest($1::int[], $2::int[]) AS l(class, hash)',
-    [locks.map(([lockClass]) => lockClass), locks.map(([, hash]) => hash)],
-  );
-  // 2. Read the state the checks need in one statement, taken after the locks so it sees the last holder's commit.
-  const { rows: [state] } = await client.query<StateRow>(STATE_SQL, [streamId, idempotency?.key ?? null, uniqueKeys]);
-  // 3. A known idempotency key answers before anything else: a retry must not meet its own first write.
-  if (idempotency && state.idempotency) {
-    await client.query('ROLLBACK');
-    if (state.idempotency.fingerprint !== idempotency.fingerprint) throw new IdempotencyKeyReusedError(idempotency.key);
-    const result = JSON.parse(state.idempotency.result) as AppendResult;
-    return { ...result, replayed: true, response: JSON.parse(state.idempotency.response) as Record<string, unknown> };
+  let row: AppendRow;
+  try {
+    ({ rows: [row] } = await client.query<AppendRow>({
+      // Named: parsed and planned once per connection, not on every append.
+      name: 'event_store_append',
+      text: 'SELECT * FROM event_store_append($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)',
+      values: [
+        streamId, encodeExpected(request.expectedRevision),
+        events.map((event) => event.type), events.map((event) => event.data), events.map((event) => event.metadata),
+        uniqueKeys, idempotency?.key ?? null, idempotency?.fingerprint ?? null, idempotency?.response ?? null,
+        locks.map(([lockClass]) => lockClass), locks.map(([, lockHash]) => lockHash),
+      ],
+    }));
+  } catch (error) {
+    throw toDomainError(request, error);
   }
-  // 4. Expected revision, then unique keys (all or none).
-  const current = state.revision === null ? -1 : Number(state.revision);
-  if (!revisionMatches(request.expectedRevision, current)) {
-    await client.query('ROLLBACK');
-    throw new WrongExpectedRevisionError(streamId, request.expectedRevision, current);
+  if (row.replayed_result !== null) {
+    const result = JSON.parse(row.replayed_result) as AppendResult;
+    return { ...result, replayed: true, response: JSON.parse(row.replayed_response!) as Record<string, unknown> };
   }
-  const taken = uniqueKeys.map((key) => state.taken?.find((claim) => claim.key === key)).find((claim) => claim !== undefined);
-  if (taken) {
-    await client.query('ROLLBACK');
-    throw new UniqueKeyTakenError(taken.key, taken.streamId);
-  }
-  // 5. All checks passed: take positions, xid and recorded_at under the position lock (see above).
-  await client.query('SELECT pg_advisory_lock($1, 0)', [LOCK_POSITIONS]);
-  const { rows: inserted } = await client.query<{ position: string; recorded_at: Date }>(INSERT_EVENTS_SQL, [
-    streamId, current + 1,
-    request.events.map((event) => event.type), request.events.map((event) => event.data), request.events.map((event) => event.metadata),
-  ]);
-  await client.query('SELECT pg_advisory_unlock($1, 0)', [LOCK_POSITIONS]);
-  const positions = inserted.map((row) => Number(row.position));
-  const revision = current + request.events.length;
-  const result: AppendResult = { streamId, revision, position: Math.max(...positions), firstPosition: Math.min(...positions) };
-  // 6. The stream's revision, the unique keys and the idempotency record, in the same transaction.
-  await client.query(WRITE_CLAIMS_SQL, [
-    streamId, revision, uniqueKeys,
-    idempotency?.key ?? null, idempotency?.fingerprint ?? null, idempotency?.response ?? null, JSON.stringify(result),
-    inserted[0].recorded_at,
-  ]);
-  await client.query('COMMIT');
-  return result;
+  return { streamId, revision: Number(row.stream_revision), position: Number(row.last_position), firstPosition: Number(row.first_position) };
 }
 
-interface StateRow {
-  revision: string | null;
-  idempotency: { fingerprint: string; response: string; result: string } | null;
-  taken: { key: string; streamId: string }[] | null;
+export function isDomainError(error: unknown): boolean {
+  return error instanceof WrongExpectedRevisionError || error instanceof UniqueKeyTakenError || error instanceof IdempotencyKeyReusedError;
 }
 
-const STATE_SQL = `
-  SELECT
-    (SELECT revision FROM streams WHERE stream_id = $1) AS revision,
-    (SELECT json_build_object('fingerprint', fingerprint, 'response', response, 'result', result)
-       FROM idempotency_records WHERE key = $2) AS idempotency,
-    (SELECT json_agg(json_build_object('key', key, 'streamId', stream_id))
-       FROM unique_keys WHERE key = ANY($3::text[])) AS taken`;
+interface AppendRow {
+  replayed_result: string | null;
+  replayed_response: string | null;
+  first_position: string | null;
+  last_position: string | null;
+  stream_revision: string | null;
+}
 
-// statement_timestamp() is one instant for every row, taken inside the position lock; ms, like the port says.
-const INSERT_EVENTS_SQL = `
-  INSERT INTO events (stream_id, revision, type, data, metadata, recorded_at)
-  SELECT $1, $2 + e.ord - 1, e.type, e.data, e.metadata, date_trunc('milliseconds', statement_timestamp())
-    FROM unnest($3::text[], $4::text[], $5::text[]) WITH ORDINALITY AS e(type, data, metadata, ord)
-   ORDER BY e.ord
-  RETURNING position, recorded_at`;
+/** The function's encoding of an expected revision: >= 0 exact, -1 no stream, -2 any, -3 stream exists. */
+function encodeExpected(expected: ExpectedRevision): number {
+  switch (expected) {
+    case NO_STREAM:
+      return -1;
+    case ANY:
+      return -2;
+    case STREAM_EXISTS:
+      return -3;
+    default:
+      return expected;
+  }
+}
 
-const WRITE_CLAIMS_SQL = `
-  WITH stream AS (
-    INSERT INTO streams (stream_id, revision) VALUES ($1, $2)
-    ON CONFLICT (stream_id) DO UPDATE SET revision = excluded.revision
-  ), claims AS (
-    INSERT INTO unique_keys (key, stream_id) SELECT key, $1 FROM unnest($3::text[]) AS k(key)
-  )
-  INSERT INTO idempotency_records (key, fingerprint, response, result, created_at)
-  SELECT $4, $5, $6, $7, $8 WHERE $4::text IS NOT NULL`;
+function toDomainError(request: AppendRequest, error: unknown): unknown {
+  const { code, detail } = (error ?? {}) as { code?: unknown; detail?: unknown };
+  switch (code) {
+    case WRONG_EXPECTED_REVISION:
+      return new WrongExpectedRevisionError(request.streamId, request.expectedRevision, Number(detail));
+    case UNIQUE_KEY_TAKEN: {
+      const taken = JSON.parse(String(detail)) as { key: string; streamId: string };
+      return new UniqueKeyTakenError(taken.key, taken.streamId);
+    }
+    case IDEMPOTENCY_KEY_REUSED:
+      return new IdempotencyKeyReusedError(request.idempotency!.key);
+    default:
+      return error;
+  }
+}
 
 function lockKeys(request: AppendRequest): [number, number][] {
   const keys: [number, number][] = [[LOCK_STREAM, hash(request.streamId)]];
@@ -120,4 +117,3 @@ function hash(text: string): number {
   for (const byte of Buffer.from(text, 'utf8')) value = Math.imul(value ^ byte, 0x01000193);
   return value | 0;
 }
-

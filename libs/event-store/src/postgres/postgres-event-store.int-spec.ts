@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { Client, type PoolClient } from 'pg';
+import { Client } from 'pg';
 import { createEventStore } from '../create-event-store';
-import { NO_STREAM, StoreUnavailableError, type EventStore } from '../event-store';
+import { ANY, NO_STREAM, StoreUnavailableError, WrongExpectedRevisionError, type EventStore } from '../event-store';
 import { createTestDatabase, describeEventStoreContract, type TestDatabase } from '../testing';
-import { appendInTransaction } from './postgres-append';
+import { appendStatement } from './postgres-append';
 import { PostgresEventStore } from './postgres-event-store';
 import { SCHEMA_VERSION } from './postgres-schema';
 
@@ -46,24 +46,22 @@ if (!adminUrl) {
 
       it('hides a later position until every earlier one has committed, then shows both in order', async () => {
         const suffix = randomBytes(4).toString('hex');
-        const base = await store.headPosition();
-        // 1. A real append, held open just before COMMIT on a connection of its own: it holds the lower position.
+        const base = await committedHead(url, store);
+        // 1. A real append, its statement run inside a transaction held open on a connection of its own: the
+        //    same function, locks and INSERT as an autocommit append, stopped just before its COMMIT.
         const connection = new Client({ connectionString: url });
         await connection.connect();
-        let reachCommit!: () => void;
-        let allowCommit!: () => void;
-        const atCommit = new Promise<void>((resolve) => { reachCommit = resolve; });
-        const commitAllowed = new Promise<void>((resolve) => { allowCommit = resolve; });
-        const held = heldAtCommit(connection, reachCommit, commitAllowed);
-        const slow = appendInTransaction(held, {
-          streamId: `slow-${suffix}`, events: [{ type: 'Slow', data: '{}', metadata: '{}' }], expectedRevision: NO_STREAM, uniqueKeys: [],
-        });
-        await atCommit;
+        let open = false;
         try {
+          await connection.query('BEGIN');
+          open = true;
+          const slowResult = await appendStatement(connection, {
+            streamId: `slow-${suffix}`, events: [{ type: 'Slow', data: '{}', metadata: '{}' }], expectedRevision: NO_STREAM, uniqueKeys: [],
+          });
           // 2. Another writer appends and commits: a higher position, committed first.
           const fast = await store.appendToStream(`fast-${suffix}`, [{ type: 'Fast', data: {}, metadata: {} }], { expectedRevision: NO_STREAM });
           expect(fast.position).toBeGreaterThan(base + 1);
-          // 3. Readers of the global log must not pass the open transaction's position.
+          // 3. Readers of the global log must not pass the open transaction's position, however long they wait.
           expect(await store.readAll({ after: base, limit: 100 })).toEqual([]);
           expect(await store.headPosition()).toBe(base);
           const streamed = [];
@@ -73,18 +71,139 @@ if (!adminUrl) {
           expect(await store.readStream(`fast-${suffix}`)).toHaveLength(1);
 
           // 4. Once the earlier append commits, both appear, in position order, with no gap.
-          allowCommit();
-          const slowResult = await slow;
+          await connection.query('COMMIT');
+          open = false;
           expect(slowResult.position).toBeLessThan(fast.position);
+          await visibleHead(store, base + 2);
           const all = await store.readAll({ after: base, limit: 100 });
           expect(all.map((event) => [event.position, event.type])).toEqual([[base + 1, 'Slow'], [base + 2, 'Fast']]);
           expect(slowResult.position).toBe(base + 1);
           expect(await store.headPosition()).toBe(base + 2);
         } finally {
-          allowCommit();
-          await slow.catch(() => undefined);
+          if (open) await connection.query('ROLLBACK').catch(() => undefined);
           await connection.end();
         }
+        // Each read in step 3 first waits (2 s at most) for the horizon to pass what has committed, then answers what is safe.
+      }, 30_000);
+
+      it('lets a reader read an acknowledged append while a short transaction in another database holds the horizon', async () => {
+        // The horizon is server-wide: a write in any database holds back events committed after it began.
+        const elsewhere = new Client({ connectionString: adminUrl });
+        await elsewhere.connect();
+        try {
+          const base = await store.headPosition();
+          await elsewhere.query('BEGIN');
+          await elsewhere.query('SELECT pg_current_xact_id()'); // takes an xid, as any write would
+          const release = new Promise((resolve) => setTimeout(resolve, 300)).then(() => elsewhere.query('COMMIT'));
+          const result = await store.appendToStream(`horizon-${randomBytes(4).toString('hex')}`, [{ type: 'Held', data: {}, metadata: {} }], { expectedRevision: NO_STREAM });
+          // Asked while the other transaction is still open: the read waits for it rather than answer without the append.
+          const read = await store.readAll({ after: base, limit: 10 });
+          expect(read.map((event) => event.position)).toEqual([result.position]);
+          await release;
+          expect(await store.headPosition()).toBe(result.position);
+        } finally {
+          await elsewhere.end();
+        }
+      });
+
+      it('gives concurrent appends xids, positions and recorded_at in one order', async () => {
+        // What readers rely on (see PostgresReader): across all appenders, ordering by position orders
+        // transaction ids and recordedAt too. 32 callers, single and multi-event appends, racing.
+        const suffix = randomBytes(4).toString('hex');
+        const wide = await PostgresEventStore.open(url, { maxConnections: 32 });
+        try {
+          await Promise.all(Array.from({ length: 32 }, async (_, caller) => {
+            for (let index = 0; index < 20; index++) {
+              await wide.appendToStream(`order-${suffix}-${caller}`, Array.from({ length: 1 + (index % 3) }, () => ({ type: 'T', data: {}, metadata: {} })), {
+                expectedRevision: index === 0 ? NO_STREAM : ANY,
+              });
+            }
+          }));
+        } finally {
+          await wide.close();
+        }
+        const client = new Client({ connectionString: url });
+        await client.connect();
+        try {
+          const { rows } = await client.query<{ out_of_order: string; n: string }>(
+            `SELECT count(*) FILTER (WHERE transaction_id < previous_xid OR recorded_at < previous_at) AS out_of_order, count(*) AS n
+               FROM (SELECT transaction_id, recorded_at,
+                            lag(transaction_id) OVER (ORDER BY position) AS previous_xid,
+                            lag(recorded_at) OVER (ORDER BY position) AS previous_at
+                       FROM events WHERE stream_id LIKE $1) ordered`,
+            [`order-${suffix}-%`],
+          );
+          expect(Number(rows[0].n)).toBe(32 * (7 * 1 + 7 * 2 + 6 * 3));
+          expect(Number(rows[0].out_of_order)).toBe(0);
+        } finally {
+          await client.end();
+        }
+      });
+
+      it('releases the position lock when the INSERT fails, so the next append does not wait', async () => {
+        const suffix = randomBytes(4).toString('hex');
+        const client = new Client({ connectionString: url });
+        await client.connect();
+        try {
+          // A stream row behind its events (never the case in use) makes the INSERT hit UNIQUE (stream_id, revision)
+          // after every check has passed, i.e. inside the position lock.
+          await client.query(`INSERT INTO events (stream_id, revision, type, data, metadata, recorded_at) VALUES ($1, 0, 'T', '{}', '{}', now())`, [`broken-${suffix}`]);
+          const failed = appendStatement(client, {
+            streamId: `broken-${suffix}`, events: [{ type: 'T', data: '{}', metadata: '{}' }], expectedRevision: NO_STREAM, uniqueKeys: [],
+          });
+          await expect(failed).rejects.toMatchObject({ code: '23505' });
+          const { rows } = await client.query<{ held: string }>(
+            `SELECT count(*) AS held FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()`,
+          );
+          expect(Number(rows[0].held)).toBe(0);
+          // And another connection appends at once (the failed one is still open, so a leaked lock would block this).
+          await client.query(`SET statement_timeout = '5s'`);
+          await expect(store.appendToStream(`after-${suffix}`, [{ type: 'T', data: {}, metadata: {} }], { expectedRevision: NO_STREAM }))
+            .resolves.toMatchObject({ revision: 0 });
+        } finally {
+          await client.end();
+        }
+      });
+
+      it('leaves no lock behind when an append is cancelled while it waits for the position lock', async () => {
+        const suffix = randomBytes(4).toString('hex');
+        const holder = new Client({ connectionString: url });
+        const waiter = new Client({ connectionString: url });
+        await holder.connect();
+        await waiter.connect();
+        try {
+          await holder.query('SELECT pg_advisory_lock(1, 0)');
+          const { rows: [{ pid }] } = await waiter.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+          const request = { streamId: `cancelled-${suffix}`, events: [{ type: 'T', data: '{}', metadata: '{}' }], expectedRevision: NO_STREAM, uniqueKeys: [] };
+          const waiting = appendStatement(waiter, request);
+          // Cancel once the waiter is queued on the position lock, i.e. after every check passed.
+          for (let queued = false; !queued;) {
+            const { rows } = await holder.query(`SELECT 1 FROM pg_locks WHERE pid = $1 AND locktype = 'advisory' AND classid = 1 AND NOT granted`, [pid]);
+            queued = rows.length > 0;
+          }
+          await holder.query('SELECT pg_cancel_backend($1)', [pid]);
+          await expect(waiting).rejects.toMatchObject({ code: '57014' });
+          await holder.query('SELECT pg_advisory_unlock(1, 0)');
+          const { rows } = await waiter.query(`SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()`);
+          expect(rows).toEqual([]);
+          await expect(appendStatement(waiter, request)).resolves.toMatchObject({ revision: 0 });
+        } finally {
+          await holder.end();
+          await waiter.end();
+        }
+      });
+
+      it('answers the lost race on a broken stream row as a wrong expected revision', async () => {
+        const suffix = randomBytes(4).toString('hex');
+        const client = new Client({ connectionString: url });
+        await client.connect();
+        try {
+          await client.query(`INSERT INTO events (stream_id, revision, type, data, metadata, recorded_at) VALUES ($1, 0, 'T', '{}', '{}', now())`, [`raced-${suffix}`]);
+        } finally {
+          await client.end();
+        }
+        await expect(store.appendToStream(`raced-${suffix}`, [{ type: 'T', data: {}, metadata: {} }], { expectedRevision: NO_STREAM }))
+          .rejects.toBeInstanceOf(WrongExpectedRevisionError);
       });
 
       it('refuses to change or delete a recorded event', async () => {
@@ -108,7 +227,7 @@ if (!adminUrl) {
         await stores[0].appendToStream('s', [{ type: 'T', data: {}, metadata: {} }], { expectedRevision: NO_STREAM });
         for (const store of stores) await store.close();
         const again = await PostgresEventStore.open(freshUrl);
-        expect(await again.headPosition()).toBe(1);
+        expect(await visibleHead(again, 1)).toBe(1);
         await again.close();
         const client = new Client({ connectionString: freshUrl });
         await client.connect();
@@ -136,14 +255,28 @@ if (!adminUrl) {
 
 
 
-/** `client`, but its COMMIT waits for `allowed`, after signalling `reached`: an append held open at the last step. */
-function heldAtCommit(client: Client, reached: () => void, allowed: Promise<void>): PoolClient {
-  const query = async (text: string, values?: unknown[]) => {
-    if (text === 'COMMIT') {
-      reached();
-      await allowed;
-    }
-    return client.query(text, values);
-  };
-  return { query } as unknown as PoolClient;
+/**
+ * The visible head once it reaches `atLeast`. Visibility follows the server-wide oldest open transaction, so
+ * transactions of other databases on the same server (other suites, other processes) can hold it back briefly.
+ */
+async function visibleHead(store: EventStore, atLeast: number): Promise<number> {
+  const deadline = Date.now() + 10_000;
+  let head = await store.headPosition();
+  while (head < atLeast && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    head = await store.headPosition();
+  }
+  return head;
+}
+
+/** The last committed position, once readers of the global log see it (nothing of this file's is in flight). */
+async function committedHead(url: string, store: EventStore): Promise<number> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ head: string }>('SELECT coalesce(max(position), 0) AS head FROM events');
+    return await visibleHead(store, Number(rows[0].head));
+  } finally {
+    await client.end();
+  }
 }

@@ -5,7 +5,7 @@ import {
   type RecordedEvent,
 } from '../event-store';
 import { toAppendRequest, type AppendRequest } from '../append-request';
-import { appendInTransaction } from './postgres-append';
+import { appendStatement, isDomainError } from './postgres-append';
 import { toStoreError, uniqueViolation } from './postgres-errors';
 import { PostgresReader } from './postgres-reader';
 import { migrate } from './postgres-schema';
@@ -54,12 +54,12 @@ export class PostgresEventStore implements EventStore {
     return this.track('append', async () => {
       const client = await this.pool.connect();
       try {
-        const result = await appendInTransaction(client, request);
+        const result = await appendStatement(client, request);
         client.release();
         return result;
       } catch (error) {
-        const domain = error instanceof WrongExpectedRevisionError || error instanceof UniqueKeyTakenError || error instanceof IdempotencyKeyReusedError;
-        // After a domain error the transaction was rolled back; otherwise it, or a session lock, may still be open.
+        const domain = isDomainError(error);
+        // A domain error is a clean failed statement; after anything else the connection may be broken.
         client.release(domain ? undefined : error instanceof Error ? error : true);
         if (domain) throw error;
         const explained = await this.explainRace(request, error);
@@ -136,7 +136,7 @@ export class PostgresEventStore implements EventStore {
   }
 
   /**
-   * The locks in appendInTransaction make these unreachable, but a unique violation is a lost race, never a
+   * The locks in event_store_append make these unreachable, but a unique violation is a lost race, never a
    * bug, so it is answered as the check that should have caught it would have, with the state read afresh.
    */
   private async explainRace(request: AppendRequest, error: unknown): Promise<{ replay: AppendResult } | { error: unknown }> {
