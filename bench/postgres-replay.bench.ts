@@ -14,6 +14,7 @@ import { ProjectionRunner } from '../libs/projections/src/runner';
 import { ReferenceFold } from '../libs/projections/src/testing/reference-fold';
 import { syntheticLedger } from '../libs/projections/src/testing/synthetic-ledger';
 import { formatRate, peakRssMiB, throughputRatio, type BenchFigure } from './lib';
+import { withDatabase } from './postgres-lib';
 
 /**
  * 250,000 by default: on the 2-core box 1,000,000 took ~3 min for this part alone (86 s to load, 15 s per raw
@@ -142,4 +143,15 @@ export async function benchPgReplay(url: string, events: number): Promise<BenchF
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** `POSTGRES_URL=… node -r @swc-node/register bench/postgres-replay.bench.ts [events]`: this part alone, in a database of its own. */
+if (require.main === module) {
+  const adminUrl = process.env.POSTGRES_URL;
+  if (!adminUrl) throw new Error('set POSTGRES_URL');
+  withDatabase(adminUrl, 'replay', (url) => benchPgReplay(url, Number(process.argv[2] ?? REPLAY_EVENTS)))
+    .then((figures) => console.log(JSON.stringify(figures, null, 2)), (error) => {
+      console.error(error);
+      process.exit(1);
+    });
 }

@@ -91,6 +91,101 @@ describeReadModel('ProjectionRunner', (engine) => {
     await model.close();
   });
 
+  it('reads the next page while a batch applies, and drops it when that batch fails', async () => {
+    const model = await engine.open();
+    const store = new ArrayEventStore(log);
+    const reads: number[] = [];
+    const readAll = store.readAll.bind(store);
+    store.readAll = (options) => {
+      reads.push(options.after ?? 0);
+      return readAll(options);
+    };
+    let failing = true;
+    const target: ProjectionTarget = {
+      checkpoint: () => model.checkpoint(),
+      applyBatch: async (events) => {
+        // The third batch fails after its successor has been asked for.
+        if (failing && events[0].position === 2001) throw new Error('batch refused');
+        return model.applyBatch(events);
+      },
+    };
+    const runner = new ProjectionRunner(store, target, { batchSize: 1000, logger: quiet });
+    await expect(runner.catchUp()).rejects.toThrow('batch refused');
+    expect(reads).toEqual([0, 1000, 2000, 3000]);
+    expect(await model.checkpoint()).toBe(2000);
+    expect((await model.totals()).position).toBe(2000);
+
+    // The retry starts from the checkpoint: the page read ahead of the failure is read again, not reused.
+    failing = false;
+    reads.length = 0;
+    expect(await runner.catchUp()).toBe(log.length - 2000);
+    expect(reads.slice(0, 3)).toEqual([2000, 3000, 4000]);
+    const { position, ...figures } = await model.totals();
+    expect(position).toBe(log.length);
+    expect(figures).toEqual(expected);
+    await model.close();
+  });
+
+  it('fails a catch-up whose read-ahead failed, after committing the batch before it', async () => {
+    const model = await engine.open();
+    const store = new ArrayEventStore(log);
+    const readAll = store.readAll.bind(store);
+    let failing = true;
+    store.readAll = async (options) => {
+      if (failing && options.after === 3000) throw new Error('connection lost');
+      return readAll(options);
+    };
+    const runner = new ProjectionRunner(store, model, { batchSize: 1000, logger: quiet });
+    await expect(runner.catchUp()).rejects.toThrow('connection lost');
+    expect(await model.checkpoint()).toBe(3000);
+    failing = false;
+    expect(await runner.catchUp()).toBe(log.length - 3000);
+    const { position: _, ...figures } = await model.totals();
+    expect(figures).toEqual(expected);
+    await model.close();
+  });
+
+  it('stop() waits for the batch in flight and the page read ahead of it', async () => {
+    const model = await engine.open();
+    const store = new ArrayEventStore(log);
+    const readAll = store.readAll.bind(store);
+    let reading = 0;
+    store.readAll = async (options) => {
+      reading += 1;
+      try {
+        // Slow reads: stop() arrives while a batch applies and the next page is still being read.
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        return await readAll(options);
+      } finally {
+        reading -= 1;
+      }
+    };
+    let applying = false;
+    let applied = 0;
+    const target: ProjectionTarget = {
+      checkpoint: () => model.checkpoint(),
+      applyBatch: async (events) => {
+        applying = true;
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        const next = await model.applyBatch(events);
+        applied += 1;
+        applying = false;
+        return next;
+      },
+    };
+    const runner = new ProjectionRunner(store, target, { batchSize: 1000, logger: quiet });
+    runner.start();
+    while (applied < 2) await new Promise((resolve) => setTimeout(resolve, 1));
+    await runner.stop();
+    expect(applying).toBe(false);
+    expect(reading).toBe(0);
+    const checkpoint = await model.checkpoint();
+    expect(checkpoint % 1000).toBe(0);
+    expect(checkpoint).toBeLessThan(log.length);
+    expect((await model.totals()).position).toBe(checkpoint);
+    await model.close();
+  });
+
   it('waits for a position: true once projected, false on timeout', async () => {
     const model = await engine.open();
     const store = new ArrayEventStore(log);

@@ -1,4 +1,4 @@
-import type { EventStore } from '@tongxin/event-store';
+import type { EventStore, RecordedEvent } from '@tongxin/event-store';
 import type { ProjectionTarget } from './read-model';
 
 export interface ProjectionRunnerOptions {
@@ -19,11 +19,11 @@ export interface ProjectionRunnerOptions {
 interface Waiter { position: number; resolve: (reached: boolean) => void; timer: NodeJS.Timeout }
 
 /**
- * Carries the global log into a read model: reads from the model's stored checkpoint in batches, and the
- * model applies each batch and moves its checkpoint in one transaction. Nothing is delivered in memory, so
- * a crash or restart resumes where the last committed batch ended. A failed batch moves nothing; the
- * background loop logs it and retries with backoff (a poison event stops this projection, visibly, rather
- * than being skipped).
+ * Carries the global log into a read model: reads from the model's stored checkpoint in batches (the next page
+ * while one is applied), and the model applies each batch and moves its checkpoint in one transaction. Nothing
+ * is delivered in memory, so a crash or restart resumes where the last committed batch ended. A failed batch
+ * moves nothing (a page read ahead of it is dropped); the background loop logs it and retries from the checkpoint
+ * with backoff (a poison event stops this projection, visibly, rather than being skipped).
  */
 export class ProjectionRunner {
   private readonly batchSize: number;
@@ -134,22 +134,50 @@ export class ProjectionRunner {
       && (await this.store.headPosition()) >= this.bulkReplayThreshold) {
       await this.target.beginBulkReplay();
     }
+    // The page being read: the first one, then the next while this one is applied.
+    let reading: Promise<RecordedEvent[]> | undefined;
     try {
-      // 2. Batch by batch; each batch and its checkpoint commit together in the model.
-      while (!this.stopping) {
-        const events = await this.store.readAll({ after: position, limit: this.batchSize });
+      // 2. Batch by batch; each batch and its checkpoint commit together in the model. The next page is read
+      // while this one is applied (a store and a model in another process work on the other core), but it is
+      // used only if this batch committed exactly where that page starts; otherwise it is dropped unseen.
+      if (!this.stopping) reading = this.readPage(position);
+      while (reading && !this.stopping) {
+        const events = await reading;
+        reading = undefined;
         if (events.length === 0) break;
+        const full = events.length >= this.batchSize;
+        const last = events[events.length - 1].position;
+        if (full) {
+          reading = this.readPage(last);
+          // A synchronous model (SQLite) blocks the event loop while it applies: let the read reach the server first.
+          await yieldToIo();
+        }
         const next = await this.target.applyBatch(events);
         applied += events.filter((event) => event.position > position && event.position <= next).length;
         position = next;
         this.settle(position);
-        if (events.length < this.batchSize) break;
+        if (!full) break;
+        if (next !== last) {
+          // Another writer moved the checkpoint (or the page overlapped it): read on from where it is.
+          await discard(reading);
+          reading = this.readPage(next);
+        }
       }
     } finally {
-      // 3. Indexes come back even if a batch failed or an earlier rebuild was cut short by a crash.
+      // 3. A failed batch, stop() or the head: a page still being read is waited for and dropped, so the next
+      // catch-up starts from the committed checkpoint and stop() leaves no query running.
+      await discard(reading);
+      // 4. Indexes come back even if a batch failed or an earlier rebuild was cut short by a crash.
       await this.target.endBulkReplay?.();
     }
     return applied;
+  }
+
+  /** Starts reading the page after `after`; its failure surfaces only where the page is used. */
+  private readPage(after: number): Promise<RecordedEvent[]> {
+    const page = this.store.readAll({ after, limit: this.batchSize });
+    page.catch(() => undefined); // a dropped page must not become an unhandled rejection
+    return page;
   }
 
   private settle(position: number): void {
@@ -180,6 +208,15 @@ export class ProjectionRunner {
       };
     });
   }
+}
+
+/** One turn of the event loop, so a query just issued is written to its socket before synchronous work starts. */
+function yieldToIo(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+async function discard(page: Promise<unknown> | undefined): Promise<void> {
+  await page?.catch(() => undefined);
 }
 
 function partition<T>(items: T[], test: (item: T) => boolean): [T[], T[]] {

@@ -5,6 +5,7 @@ import {
   correctsCountedFields, type ActivityVersion, type CampaignRow, type DisbursementRow, type DonationRow, type FactStore,
   type HourVersion, type LinkedActivity, type OrgUnitRow, type RefundRow, type VolunteerRow,
 } from '../fold';
+import { copyRows } from './postgres-copy';
 
 /** A row version as this batch holds it: `stored` rows came from the database; the others are to be inserted. */
 interface Known {
@@ -16,6 +17,37 @@ interface Known {
 }
 type BatchActivity = ActivityVersion & Known;
 type BatchHours = HourVersion & Known;
+
+/** Bounds each map of the cache; hours mostly follow recent activities and are verified within days. */
+const CACHE_LIMIT = 200_000;
+
+/**
+ * What one writer knows of committed rows, carried from batch to batch (as the SQLite model's caches), so most
+ * batches need no prefetch at all: an activity's latest link and open version, an hour entry's open version
+ * (null: none open). Filled only after a COMMIT; the model clears it after a rollback or when the checkpoint
+ * shows that another writer committed in between. Versions in it are stored rows, never changed in place.
+ */
+export class PostgresFactCache {
+  readonly activities = new Map<string, { open: BatchActivity | null; link: LinkedActivity }>();
+  readonly hours = new Map<string, BatchHours | null>();
+
+  clear(): void {
+    this.activities.clear();
+    this.hours.clear();
+  }
+}
+
+function remember<V>(cache: Map<string, V>, key: string, value: V): void {
+  if (cache.size >= CACHE_LIMIT && !cache.has(key)) {
+    // Forget the oldest quarter (Map iterates in insertion order): a FIFO with no per-hit bookkeeping.
+    let drop = CACHE_LIMIT / 4;
+    for (const old of cache.keys()) {
+      cache.delete(old);
+      if (--drop === 0) break;
+    }
+  }
+  cache.set(key, value);
+}
 interface Closed { key: number; ids: string[]; pos: number; at: number }
 type Inserted<T> = T & { known_from_pos: number; known_from_at: number };
 
@@ -74,34 +106,66 @@ export class PostgresBatch implements FactStore<BatchActivity, BatchHours> {
   private readonly campaigns = new Map<string, Inserted<CampaignRow>>();
   private readonly volunteers = new Map<string, Inserted<VolunteerRow>>();
 
-  /** Reads what `events` need: latest activity versions, open hour entries, open hours of moved activities. */
+  constructor(private readonly cache: PostgresFactCache = new PostgresFactCache()) {}
+
+  /**
+   * Reads what `events` need and the cache does not hold: latest activity versions, open hour entries, and
+   * (always from the database) the open hours of activities whose campaign a correction moves.
+   */
   async prefetch(client: PoolClient, events: readonly RecordedEvent[]): Promise<void> {
     const activityIds = new Set<string>();
     const movedActivityIds = new Set<string>();
     const entries = new Map<string, [string, string]>();
+    // Activities recorded and entries logged earlier in this batch are in its maps by the time the fold needs them.
+    const recordedHere = new Set<string>();
+    const loggedHere = new Set<string>();
+    const needActivity = (id: string) => {
+      if (!recordedHere.has(id)) activityIds.add(id);
+    };
     for (const event of events) {
       const data = event.data as Record<string, any>;
       switch (event.type) {
+        case 'ActivityRecorded':
+          recordedHere.add(data.activityId);
+          break;
         case 'HoursLogged':
-          if (data.activityId !== null) activityIds.add(data.activityId);
+          loggedHere.add(entryKeyOf(data.volunteerId, data.entryId));
+          if (data.activityId !== null) needActivity(data.activityId);
           break;
         case 'ActivityCorrected':
           if (!correctsCountedFields(data.changes)) break;
-          activityIds.add(data.activityId);
+          needActivity(data.activityId);
+          // Always from the database, even if recorded here: the fold asks for this activity's open hours.
           if (Object.hasOwn(data.changes, 'campaignId')) movedActivityIds.add(data.activityId);
           break;
         case 'ActivityVoided':
-          activityIds.add(data.activityId);
+          needActivity(data.activityId);
           break;
         case 'HoursVerified':
-        case 'HoursRejected':
-          entries.set(entryKeyOf(data.volunteerId, data.entryId), [data.volunteerId, data.entryId]);
+        case 'HoursRejected': {
+          const key = entryKeyOf(data.volunteerId, data.entryId);
+          if (!loggedHere.has(key)) entries.set(key, [data.volunteerId, data.entryId]);
           break;
+        }
         default:
       }
     }
-    if (activityIds.size > 0) await this.prefetchActivities(client, [...activityIds]);
-    for (const key of entries.keys()) this.hours.set(key, null);
+    const uncachedActivities: string[] = [];
+    for (const id of activityIds) {
+      const cached = this.cache.activities.get(id);
+      if (!cached) {
+        uncachedActivities.push(id);
+        continue;
+      }
+      this.activities.set(id, cached.open);
+      this.links.set(id, cached.link);
+    }
+    if (uncachedActivities.length > 0) await this.prefetchActivities(client, uncachedActivities);
+    for (const key of entries.keys()) {
+      const cached = this.cache.hours.get(key);
+      this.hours.set(key, cached ?? null);
+      if (cached !== undefined) entries.delete(key);
+    }
     if (entries.size > 0) {
       const { rows } = await client.query(`SELECT ${HOUR_SELECT} FROM hour_versions
         WHERE entry_key = ANY($1::bigint[]) AND known_until_pos IS NULL`,
@@ -228,27 +292,49 @@ export class PostgresBatch implements FactStore<BatchActivity, BatchHours> {
 
   /** Writes the batch. Closes first: they match stored open versions, which the new rows must not be mistaken for. */
   async write(client: PoolClient): Promise<void> {
+    // `key = ANY(keys)` beside the join: otherwise the planner hashes every open version of the table (a scan
+    // that grows with the log) to join a few thousand closes; with it, the index finds just those rows.
     if (this.activityCloses.length > 0) {
       await client.query(`UPDATE activity_versions a SET known_until_pos = u.pos, known_until_at = u.at
         FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::bigint[]) AS u(key, id, pos, at)
-        WHERE a.activity_key = u.key AND a.activity_id = u.id AND a.known_until_pos IS NULL`,
+        WHERE a.activity_key = ANY($1::bigint[]) AND a.known_until_pos IS NULL AND a.activity_key = u.key AND a.activity_id = u.id`,
       columnsOf(this.activityCloses, (c) => [c.key, c.ids[0], c.pos, c.at]));
     }
     if (this.hourCloses.length > 0) {
       await client.query(`UPDATE hour_versions h SET known_until_pos = u.pos, known_until_at = u.at
         FROM unnest($1::bigint[], $2::text[], $3::text[], $4::bigint[], $5::bigint[]) AS u(key, volunteer_id, entry_id, pos, at)
-        WHERE h.entry_key = u.key AND h.volunteer_id = u.volunteer_id AND h.entry_id = u.entry_id AND h.known_until_pos IS NULL`,
+        WHERE h.entry_key = ANY($1::bigint[]) AND h.known_until_pos IS NULL
+          AND h.entry_key = u.key AND h.volunteer_id = u.volunteer_id AND h.entry_id = u.entry_id`,
       columnsOf(this.hourCloses, (c) => [c.key, c.ids[0], c.ids[1], c.pos, c.at]));
     }
-    await insertRows(client, 'activity_versions', ACTIVITY_COLUMNS, this.activityRows);
-    await insertRows(client, 'hour_versions', HOUR_COLUMNS, this.hourRows);
-    await insertRows(client, 'donations', DONATION_COLUMNS, this.donations);
-    await insertRows(client, 'refunds', REFUND_COLUMNS, this.refunds);
-    await insertRows(client, 'disbursements', DISBURSEMENT_COLUMNS, this.disbursements);
+    // Plain inserts go as COPY; registrations need ON CONFLICT, which COPY lacks (and are few).
+    await copyRows(client, 'activity_versions', namesOf(ACTIVITY_COLUMNS), this.activityRows);
+    await copyRows(client, 'hour_versions', namesOf(HOUR_COLUMNS), this.hourRows);
+    await copyRows(client, 'donations', namesOf(DONATION_COLUMNS), this.donations);
+    await copyRows(client, 'refunds', namesOf(REFUND_COLUMNS), this.refunds);
+    await copyRows(client, 'disbursements', namesOf(DISBURSEMENT_COLUMNS), this.disbursements);
     await insertRows(client, 'org_units', ORG_UNIT_COLUMNS, [...this.orgUnits.values()], 'ON CONFLICT (id) DO NOTHING');
     await insertRows(client, 'campaigns', CAMPAIGN_COLUMNS, [...this.campaigns.values()], 'ON CONFLICT (id) DO NOTHING');
     await insertRows(client, 'volunteers', VOLUNTEER_COLUMNS, [...this.volunteers.values()], 'ON CONFLICT (id) DO NOTHING');
   }
+
+  /** Call after the batch committed: what it read and wrote becomes what the next batches know. */
+  rememberCommitted(): void {
+    for (const [id, link] of this.links) {
+      if (link === null) continue; // not in the read model: the next batch looks again
+      const open = this.activities.get(id) ?? null;
+      if (open) open.stored = true;
+      remember(this.cache.activities, id, { open, link });
+    }
+    for (const [key, open] of this.hours) {
+      if (open) open.stored = true;
+      remember(this.cache.hours, key, open);
+    }
+  }
+}
+
+function namesOf(columns: Columns): string[] {
+  return columns.map(([name]) => name);
 }
 
 /** One INSERT for all rows: a parameter per column, each an array (unnest keeps their order). */

@@ -5,6 +5,7 @@ import { ProjectionRunner } from '../runner';
 import { READ_MODEL_VERSION } from '../schema';
 import { ArrayEventStore } from '../testing/array-event-store';
 import { ReferenceFold } from '../testing/reference-fold';
+import { LedgerLog } from '../testing/ledger-log';
 import { syntheticLog } from '../testing/synthetic-ledger';
 import { BREAKDOWN_DIMENSIONS, type TotalsFilter } from '../types';
 import { openPostgresReadModel, type PostgresReadModel } from './postgres-read-model';
@@ -107,6 +108,27 @@ if (!adminUrl) {
       await single.applyBatch(log);
       expect(await counts(a)).toEqual(await counts(single));
       expect(await a.breakdown('orgUnit', { orgUnitId: 'hh' })).toEqual(await single.breakdown('orgUnit', { orgUnitId: 'hh' }));
+    });
+
+    it('two models taking turns: neither trusts what it remembers of rows the other one changed since', async () => {
+      const url = urlOf('rm_turns');
+      const [a, b] = await Promise.all([open(url), open(url)]);
+      const ledger = new LedgerLog().orgUnit('R', 'root', 'city').campaign('K1', 'k1', 'R').campaign('K2', 'k2', 'R')
+        .volunteer('v', 'R').activity('X', { orgUnitId: 'R', campaignId: 'K1', participants: 10 }).hours('v', 'e1', 60, '2024-03-01', 'X');
+      const first = ledger.events.length;
+      ledger.correct('X', { campaignId: 'K2', participants: 20 });
+      const second = ledger.events.length;
+      ledger.hours('v', 'e2', 30, '2024-03-02', 'X').verify('v', 'e1').correct('X', { beneficiaries: 5 });
+      const log = ledger.events;
+      // a remembers X (K1, 10) and e1 (K1); b moves X and e1 to K2; a's next batch must see b's rows, not its own.
+      await a.applyBatch(log.slice(0, first));
+      await b.applyBatch(log.slice(first, second));
+      await a.applyBatch(log.slice(second));
+      const single = await open();
+      await single.applyBatch(log);
+      for (const filter of [{}, { campaignId: 'K1' }, { campaignId: 'K2' }]) expect(await a.totals(filter)).toEqual(await single.totals(filter));
+      expect(await a.totals({ campaignId: 'K2' })).toMatchObject({ participants: 20, beneficiaries: 5, volunteerMinutesLogged: 90, volunteerMinutesVerified: 60 });
+      expect(await counts(a)).toEqual(await counts(single));
     });
 
     it('a batch failing mid-way leaves the rows and the checkpoint untouched', async () => {

@@ -8,8 +8,8 @@ import {
 import type { LedgerReadModelPort } from '../read-model';
 import { PROJECTION_NAME } from '../schema';
 import type { Breakdown, BreakdownDimension, OrgUnitView, Totals, TotalsFilter } from '../types';
-import { PostgresBatch } from './postgres-batch';
-import { createQueryIndexes, dropQueryIndexes, hasQueryIndexes, prepareReadModelSchema } from './postgres-schema';
+import { PostgresBatch, PostgresFactCache } from './postgres-batch';
+import { dropQueryIndexes, finishBulkReplay, hasQueryIndexes, prepareReadModelSchema } from './postgres-schema';
 
 export const DEFAULT_READ_MODEL_SCHEMA = 'tongxin_read';
 /** Unquoted identifiers only: the name goes into DDL and search_path as is. */
@@ -22,6 +22,9 @@ const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
  */
 export class PostgresReadModel implements LedgerReadModelPort {
   private readonly fold = new LedgerFold();
+  /** Committed rows this writer knows, across batches; valid while the checkpoint is the one it last committed. */
+  private readonly facts = new PostgresFactCache();
+  private lastCommitted = -1;
   /** Named-parameter SQL → positional SQL and the parameter order. */
   private readonly positional = new Map<string, { text: string; names: string[] }>();
   private closing: Promise<void> | undefined;
@@ -38,14 +41,32 @@ export class PostgresReadModel implements LedgerReadModelPort {
 
   /** Applies the events after the checkpoint and moves it, in one transaction; returns the new checkpoint. */
   async applyBatch(events: readonly RecordedEvent[]): Promise<number> {
+    try {
+      const { position, batch } = await this.applyInTransaction(events);
+      // 3. Committed: the batch's rows are now what the next batches may take without reading.
+      batch?.rememberCommitted();
+      this.lastCommitted = position;
+      return position;
+    } catch (error) {
+      // Rolled back, or the COMMIT's answer was lost: the cache may hold rows that are not there.
+      this.facts.clear();
+      this.lastCommitted = -1;
+      throw error;
+    }
+  }
+
+  /**
+   * The read model is derived from the log: a crash may lose the latest commits, rows and checkpoint together, and
+   * the runner re-applies them. So its transactions do not wait for the WAL flush (as SQLite's synchronous=NORMAL).
+   */
+  private applyInTransaction(events: readonly RecordedEvent[]): Promise<{ position: number; batch?: PostgresBatch }> {
     return this.transaction(async (client) => {
-      // The read model is derived from the log: a crash may lose the latest commits, rows and checkpoint
-      // together, and the runner re-applies them. Not waiting for the WAL flush (as SQLite's synchronous=NORMAL).
-      await client.query('SET LOCAL synchronous_commit = off');
       // 1. Lock the checkpoint: a second writer waits here, then sees what this one committed and skips it.
       const { rows } = await client.query<{ position: string }>(
         'SELECT position FROM checkpoints WHERE name = $1 FOR UPDATE', [PROJECTION_NAME]);
       const before = Number(rows[0].position);
+      // Another writer committed since this one did: what the cache holds may be out of date.
+      if (before !== this.lastCommitted) this.facts.clear();
       let position = before;
       const fresh: RecordedEvent[] = [];
       for (const event of events) {
@@ -53,15 +74,15 @@ export class PostgresReadModel implements LedgerReadModelPort {
         fresh.push(event);
         position = event.position;
       }
-      if (fresh.length === 0) return before;
+      if (fresh.length === 0) return { position: before };
       // 2. Read what the batch touches, fold it in memory, write it in a few statements.
-      const batch = new PostgresBatch();
+      const batch = new PostgresBatch(this.facts);
       await batch.prefetch(client, fresh);
       for (const event of fresh) this.fold.apply(batch, event);
       await batch.write(client);
       await client.query('UPDATE checkpoints SET position = $1 WHERE name = $2', [position, PROJECTION_NAME]);
-      return position;
-    }, 'BEGIN');
+      return { position, batch };
+    }, 'BEGIN; SET LOCAL synchronous_commit = off');
   }
 
   totals(filter: TotalsFilter = {}): Promise<Totals> {
@@ -83,8 +104,7 @@ export class PostgresReadModel implements LedgerReadModelPort {
   /** Idempotent: builds whatever query index is missing (cheap to call after every catch-up). */
   async endBulkReplay(): Promise<void> {
     if (await hasQueryIndexes(this.pool, this.schema)) return;
-    await createQueryIndexes(this.pool);
-    await this.pool.query('ANALYZE');
+    await finishBulkReplay(this.pool);
   }
 
   /** True while query indexes are missing (a bulk replay is under way or was interrupted). */

@@ -1,4 +1,4 @@
-import type { PoolClient } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import { PROJECTION_NAME, READ_MODEL_VERSION } from '../schema';
 
 /**
@@ -67,6 +67,20 @@ type Queryable = Pick<PoolClient, 'query'>;
 
 export async function createQueryIndexes(client: Queryable): Promise<void> {
   for (const index of QUERY_INDEXES) await client.query(index.ddl);
+}
+
+/**
+ * After a bulk replay: builds each table's query indexes and refreshes its statistics, a connection per table
+ * so the server spreads the work over its cores (the replay has stopped; nothing else competes for them). Only the
+ * read model's tables are analysed: a bare ANALYZE would also sample the event log beside them.
+ */
+export async function finishBulkReplay(pool: Pick<Pool, 'query'>): Promise<void> {
+  const tables = TABLES.filter((table) => table !== 'read_model_meta');
+  await Promise.all(tables.map((table) => {
+    const indexes = QUERY_INDEXES.filter((index) => new RegExp(`ON ${table} \\(`).test(index.ddl));
+    // One simple-protocol query: its statements run in order, as one implicit transaction.
+    return pool.query([...indexes.map((index) => index.ddl), `ANALYZE ${table}`].join(';\n'));
+  }));
 }
 
 export async function dropQueryIndexes(client: Queryable): Promise<void> {
