@@ -1,9 +1,9 @@
 import 'reflect-metadata';
-import { loadConfig, redactUrl } from './config/config';
+import { loadConfig, redactUrl, type LedgerConfig } from './config/config';
 import { createApp } from './create-app';
 
-async function main(): Promise<void> {
-  const config = loadConfig();
+/** Starts the API server on `config` and says where; `npm start` and `tongxin serve` both come here. */
+export async function serve(config: LedgerConfig): Promise<void> {
   const { app, generatedAdminToken } = await createApp(config, ['error', 'warn']);
   await app.listen({ port: config.port, host: config.host });
   const url = `http://localhost:${config.port}`;
@@ -17,7 +17,9 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`Tongxin Ledger failed to start: ${(error as Error)?.stack ?? String(error)}\n`);
-  process.exit(1);
-});
+if (require.main === module) {
+  serve(loadConfig()).catch((error: unknown) => {
+    process.stderr.write(`Tongxin Ledger failed to start: ${(error as Error)?.stack ?? String(error)}\n`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,15 @@
+import { CommanderError } from 'commander';
+import { createProgram } from './program';
+
+/** Errors end as one line on stderr and a non-zero exit; stdout carries only what was asked for. */
+createProgram()
+  .parseAsync(process.argv)
+  .catch((error: unknown) => {
+    if (error instanceof CommanderError) {
+      process.exitCode = error.exitCode;
+      return;
+    }
+    const verbose = process.env.TONGXIN_DEBUG === '1';
+    process.stderr.write(`tongxin: ${verbose ? ((error as Error)?.stack ?? String(error)) : ((error as Error)?.message ?? String(error))}\n`);
+    process.exitCode = 1;
+  });

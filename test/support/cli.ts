@@ -1,0 +1,131 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import type { LedgerTestApp } from './ledger-app';
+
+const ROOT = join(__dirname, '..', '..');
+
+export interface CliRun { code: number | null; stdout: string; stderr: string }
+
+/** The real `tongxin` launcher (package.json bin) as its own process, from the TypeScript sources. */
+export function runCli(args: string[], env: Record<string, string> = {}): Promise<CliRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(ROOT, 'apps/cli/bin/tongxin.js'), ...args], {
+      cwd: ROOT,
+      // Sources, not a build that may be older than them; no TONGXIN_STORE from the caller's shell.
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, TONGXIN_CLI_FROM_SOURCE: '1', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.once('error', reject);
+    child.once('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+const CATEGORIES = ['lecture', 'public_welfare', 'performance', 'training', 'home_visit', 'festival', 'volunteer_service'];
+const VENUES = ['agency', 'community', 'school', 'enterprise', 'religious_site', null];
+
+/**
+ * A small but complete ledger through the API: a city tree, two campaigns, activities (some corrected,
+ * some voided), volunteers with hours (some verified, some rejected), donations of money and goods,
+ * refunds and disbursements. Deterministic, so a failure replays.
+ */
+export async function writeRealisticLedger(ledger: LedgerTestApp, scale = 1): Promise<void> {
+  let seed = 20260611;
+  const random = () => ((seed = (Math.imul(seed ^ (seed >>> 15), 2246822507) + 0x9e3779b9) >>> 0) / 2 ** 32);
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)];
+  const int = (lo: number, hi: number) => lo + Math.floor(random() * (hi - lo + 1));
+  const date = () => `2026-${String(int(1, 10)).padStart(2, '0')}-${String(int(1, 28)).padStart(2, '0')}`;
+  const all = async <T>(items: T[], fn: (item: T, i: number) => Promise<unknown>) => {
+    for (let i = 0; i < items.length; i += 16) await Promise.all(items.slice(i, i + 16).map((item, j) => fn(item, i + j)));
+  };
+  const range = (n: number) => Array.from({ length: n }, (_, i) => i);
+
+  await ledger.ok('/org-units', { id: 'huaihua', name: '怀化市', level: 'city', code: '431200' });
+  const villages: string[] = [];
+  for (const county of ['mayang', 'zhijiang']) {
+    await ledger.ok('/org-units', { id: county, name: `${county}县`, level: 'county', parentId: 'huaihua' });
+    for (const v of [1, 2, 3]) {
+      await ledger.ok('/org-units', { id: `${county}-v${v}`, name: `${county}${v}村`, level: 'village', parentId: county });
+      villages.push(`${county}-v${v}`);
+    }
+  }
+  await ledger.ok('/campaigns', { id: 'unity', name: '民族团结进步创建', orgUnitId: 'huaihua', startsOn: '2026-01-01' });
+  await ledger.ok('/campaigns', { id: 'mayang-fest', name: '麻阳节庆', orgUnitId: 'mayang' });
+
+  const activities = range(200 * scale).map((i) => `act-${i}`);
+  await all(activities, (id) => {
+    const village = pick(villages);
+    const campaignId = random() < 0.6 ? 'unity' : village.startsWith('mayang') && random() < 0.5 ? 'mayang-fest' : null;
+    const venueType = pick(VENUES);
+    return ledger.ok('/activities', {
+      id, orgUnitId: village, title: `活动${id}`, category: pick(CATEGORIES), occurredOn: date(), participants: int(0, 300),
+      beneficiaries: int(0, 500), materialsDistributed: int(0, 50), ...(venueType ? { venueType } : {}), ...(campaignId ? { campaignId } : {}),
+    });
+  });
+  const volunteers = range(20).map((i) => ({ id: `vol-${i}`, village: pick(villages) }));
+  await all(volunteers, (v) => ledger.ok('/volunteers', { id: v.id, orgUnitId: v.village, name: `志愿者${v.id}` }));
+  const entries = range(400 * scale).map((i) => ({ volunteerId: volunteers[i % volunteers.length].id, entryId: `e-${i}`, activityId: random() < 0.5 ? pick(activities) : null }));
+  // One volunteer's entries in sequence: they share a stream, and parallel writes to it would only race.
+  await all(volunteers, async (v) => {
+    for (const entry of entries.filter((e) => e.volunteerId === v.id)) {
+      await ledger.ok(`/volunteers/${v.id}/hours`, { entryId: entry.entryId, servedOn: date(), minutes: int(1, 20), ...(entry.activityId ? { activityId: entry.activityId } : {}) });
+    }
+  });
+  const donations = range(40 * scale);
+  for (const i of donations) {
+    const campaignId = i % 4 === 0 ? 'mayang-fest' : 'unity';
+    const unit = campaignId === 'mayang-fest' ? pick(villages.filter((v) => v.startsWith('mayang'))) : pick([...villages, 'huaihua']);
+    const kind = i % 5 === 0 ? 'goods' : 'money';
+    await ledger.ok('/donations', {
+      id: `don-${i}`, campaignId, orgUnitId: unit, donor: { name: `捐赠人${i}`, kind: i % 3 ? 'individual' : 'organisation' }, kind,
+      amount: int(1, 5_000_000), receivedOn: date(), ...(kind === 'goods' ? { items: [{ description: '大米', quantity: int(1, 100), unit: '袋' }] } : { method: 'bank_transfer' }),
+    });
+  }
+
+  await all(activities.filter((_, i) => i % 10 === 0), async (id) => {
+    const reply = await ledger.post(`/activities/${id}/corrections`, { participants: int(0, 300), category: pick(CATEGORIES), reason: '复核更正' });
+    if (reply.status !== 200 && reply.status !== 422) throw new Error(`correction answered ${reply.status}: ${reply.text}`);
+  });
+  await all(activities.filter((_, i) => i % 25 === 3), (id) => ledger.ok(`/activities/${id}/void`, { reason: '重复录入' }));
+  await all(volunteers, async (v) => {
+    for (const [i, e] of entries.entries()) {
+      if (e.volunteerId !== v.id) continue;
+      if (i % 3 === 0) await ledger.ok(`/volunteers/${v.id}/hours/${e.entryId}/verify`);
+      else if (i % 17 === 1) await ledger.ok(`/volunteers/${v.id}/hours/${e.entryId}/reject`, { reason: '时长不实' });
+    }
+  });
+  for (const i of donations.filter((i) => i % 5 !== 0).slice(0, 8)) {
+    await ledger.ok(`/donations/don-${i}/refunds`, { amount: 1, reason: '捐赠人要求退回', refundedOn: '2026-10-15' });
+  }
+  for (const i of range(6)) {
+    await ledger.ok('/disbursements', { id: `dis-${i}`, campaignId: i % 2 ? 'unity' : 'mayang-fest', orgUnitId: i % 2 ? pick(villages) : 'mayang-v1', amount: int(1, 1000), purpose: '困难群众慰问', paidOn: '2026-10-20', beneficiaries: 3 });
+  }
+}
+
+export const BREAKDOWNS = ['orgUnit', 'campaign', 'category', 'venueType', 'month'] as const;
+export const FILTERS: Record<string, string>[] = [
+  {}, { orgUnitId: 'mayang' }, { orgUnitId: 'zhijiang-v2' }, { campaignId: 'unity' }, { campaignId: 'mayang-fest', orgUnitId: 'mayang' },
+  { from: '2026-04-01', to: '2026-06-30' }, { category: 'lecture' }, { venueType: 'school', orgUnitId: 'zhijiang' },
+];
+
+/** Every figure a report is built from: totals under each filter and each breakdown under each filter. */
+export async function ledgerFigures(ledger: LedgerTestApp): Promise<Record<string, unknown>> {
+  const head = await ledger.head();
+  const figures: Record<string, unknown> = {};
+  const answer = async (path: string) => {
+    const reply = await ledger.get(`${path}&minPosition=${head}`);
+    if (reply.status !== 200) throw new Error(`GET ${path} answered ${reply.status}: ${reply.text}`);
+    // Positions are renumbered by an import; the figures are what must not move.
+    const { position: _position, ...rest } = reply.body;
+    return rest;
+  };
+  for (const filter of FILTERS) {
+    const query = new URLSearchParams(filter).toString();
+    figures[`totals?${query}`] = await answer(`/stats/totals?${query}`);
+    for (const by of BREAKDOWNS) figures[`breakdown?by=${by}&${query}`] = await answer(`/stats/breakdown?${new URLSearchParams({ by, ...filter })}`);
+  }
+  return figures;
+}
