@@ -3,3 +3,5 @@ export { SqliteEventStore, type SqliteEventStoreOptions } from './sqlite/sqlite-
 export { PostgresEventStore, type PostgresEventStoreOptions } from './postgres/postgres-event-store';
 export { createEventStore, parseStoreUrl, type CreateEventStoreOptions, type StoreLocation } from './create-event-store';
 export { KurrentDbEventStore, type KurrentDbEventStoreOptions } from './kurrentdb/kurrentdb-event-store';
+export { isUnavailable as isPostgresUnavailable } from './postgres/postgres-errors';
+export { checkout as checkoutClient } from './postgres/checkout';

@@ -9,6 +9,7 @@ import { appendStatement, isDomainError } from './postgres-append';
 import { toStoreError, uniqueViolation } from './postgres-errors';
 import { PostgresReader } from './postgres-reader';
 import { migrate } from './postgres-schema';
+import { checkout } from './checkout';
 
 export interface PostgresEventStoreOptions {
   /** Connections in the pool; each in-flight append holds one until it commits. Default 10. */
@@ -52,7 +53,7 @@ export class PostgresEventStore implements EventStore {
       return Promise.reject(error);
     }
     return this.track('append', async () => {
-      const client = await this.pool.connect();
+      const client = await checkout(this.pool);
       try {
         const result = await appendStatement(client, request);
         client.release();

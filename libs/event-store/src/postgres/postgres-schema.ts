@@ -1,4 +1,5 @@
 import type { Pool } from 'pg';
+import { checkout } from './checkout';
 
 /**
  * Schema migrations, applied in order at start-up. Each runs in the transaction that records it in
@@ -140,7 +141,7 @@ export const SCHEMA_VERSION = MIGRATIONS.length;
 const MIGRATION_LOCK: [number, number] = [0x7478, 0];
 
 export async function migrate(pool: Pool): Promise<void> {
-  const client = await pool.connect();
+  const client = await checkout(pool);
   try {
     await client.query('BEGIN');
     await client.query('SELECT pg_advisory_xact_lock($1, $2)', MIGRATION_LOCK);

@@ -1,5 +1,5 @@
 import { Pool, type PoolClient } from 'pg';
-import type { RecordedEvent } from '@tongxin/event-store';
+import { checkoutClient, isPostgresUnavailable, StoreUnavailableError, type RecordedEvent } from '@tongxin/event-store';
 import { POSTGRES_DIALECT } from '../fact-tables';
 import { LedgerFold } from '../fold';
 import {
@@ -35,7 +35,8 @@ export class PostgresReadModel implements LedgerReadModelPort {
   }
 
   async checkpoint(): Promise<number> {
-    const { rows } = await this.pool.query<{ position: string }>('SELECT position FROM checkpoints WHERE name = $1', [PROJECTION_NAME]);
+    const { rows } = await unavailableAs503('checkpoint',
+      this.pool.query<{ position: string }>('SELECT position FROM checkpoints WHERE name = $1', [PROJECTION_NAME]));
     return Number(rows[0].position);
   }
 
@@ -123,8 +124,8 @@ export class PostgresReadModel implements LedgerReadModelPort {
   }
 
   private read<T>(plan: ReadPlan<T>): Promise<T> {
-    return this.transaction((client) => runPlan(plan, (query) => this.execute(client, query)),
-      'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    return unavailableAs503('query', this.transaction((client) => runPlan(plan, (query) => this.execute(client, query)),
+      'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY'));
   }
 
   private async execute(client: PoolClient, query: SqlQuery): Promise<Row[]> {
@@ -135,7 +136,7 @@ export class PostgresReadModel implements LedgerReadModelPort {
   }
 
   private async transaction<T>(work: (client: PoolClient) => Promise<T>, begin: string): Promise<T> {
-    const client = await this.pool.connect();
+    const client = await checkoutClient(this.pool);
     try {
       await client.query(begin);
       const result = await work(client);
@@ -148,6 +149,19 @@ export class PostgresReadModel implements LedgerReadModelPort {
       client.release(rolledBack ? undefined : true);
       throw error;
     }
+  }
+}
+
+/**
+ * A read model the server cannot reach is a dependency down (HTTP 503 with Retry-After), like the event store,
+ * not a bug (500). Anything else passes through.
+ */
+async function unavailableAs503<T>(doing: string, work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (error) {
+    if (error instanceof StoreUnavailableError || !isPostgresUnavailable(error)) throw error;
+    throw new StoreUnavailableError(`postgres read model: ${doing} failed: ${(error as Error).message}`, error);
   }
 }
 
@@ -177,7 +191,7 @@ export async function openPostgresReadModel(url: string, options: { maxConnectio
     options: `-c search_path=${schema}`,
   });
   try {
-    const client = await pool.connect();
+    const client = await checkoutClient(pool);
     try {
       await prepareReadModelSchema(client, schema);
     } finally {

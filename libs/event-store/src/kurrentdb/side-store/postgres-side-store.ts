@@ -5,6 +5,7 @@ import {
   sortedKeys, type AppendClaim, type ClaimOutcome, type PendingAppend, type SideStore, type StoredIdempotency,
   type StoredUniqueKey,
 } from './side-store';
+import { checkout } from '../../postgres/checkout';
 
 // Prefixed, so the side store may share a database with anything else, the PostgreSQL event store included.
 const SCHEMA = `
@@ -184,7 +185,7 @@ export class PostgresSideStore implements SideStore {
     if (this.closing) throw new StoreUnavailableError('kurrentdb side store is closed');
     let client: PoolClient | undefined;
     try {
-      client = await this.pool.connect();
+      client = await checkout(this.pool);
       await client.query('BEGIN');
       let finished = false;
       const checkedOut = client;
