@@ -82,6 +82,17 @@ describe('tongxin import-events refuses bad input and appends nothing', () => {
     await expectRefused(file, emptyTarget(), /line 2: a cloudevents line in a ndjson export/);
   });
 
+  it('refuses recordedAt that goes back, or lies after the clock: the target keeps each event\'s instant', async () => {
+    const lines = readFileSync(good, 'utf8').split('\n').filter((line) => line !== '');
+    const file = join(dir, 'time-travel.ndjson');
+    const second = JSON.parse(lines[1]);
+    writeFileSync(file, [lines[0], JSON.stringify({ ...second, recordedAt: '2020-01-01T00:00:00.000Z' }), ...lines.slice(2)].join('\n'));
+    await expectRefused(file, emptyTarget(), /line 2: recorded at 2020-01-01T00:00:00\.000Z, before the previous event \(/);
+    const last = JSON.parse(lines[3]);
+    writeFileSync(file, [...lines.slice(0, 3), JSON.stringify({ ...last, recordedAt: '2999-01-01T00:00:00.000Z' })].join('\n'));
+    await expectRefused(file, emptyTarget(), /line 4: recorded at 2999-01-01T00:00:00\.000Z, later than this machine's clock/);
+  });
+
   it('refuses a target that already holds events, on SQLite and on PostgreSQL', async () => {
     await expectRefused(good, sourceUrl, /the target store is not empty \(its log reaches position 4\)/, 4);
     const database = await createTestDatabase('tongxin_cli_refuse');
@@ -111,6 +122,8 @@ describe('tongxin import-events refuses bad input and appends nothing', () => {
       expect(run).toMatchObject({ code: 0, stdout: '' });
       expect(run.stderr).toContain('imported 4 events in 3 streams');
       expect(await head(target)).toBe(4);
+      const recordedAt = async (url: string) => withStore(url, async (store) => (await store.readAll({ limit: 10 })).map((event) => [event.recordedAt, event.metadata]));
+      expect(await recordedAt(target)).toEqual(await recordedAt(sourceUrl));
     }
   });
 });

@@ -3,7 +3,7 @@ import { createTestDatabase, type TestDatabase } from '@tongxin/event-store/test
 import { join } from 'node:path';
 import { importEvents } from '../apps/cli/src/import-events';
 import { LedgerTestApp } from './support/ledger-app';
-import { ledgerFigures, runCli, writeRealisticLedger } from './support/cli';
+import { BREAKDOWNS, ledgerFigures, runCli, writeRealisticLedger } from './support/cli';
 
 /**
  * The move the CLI exists for: a ledger written through the API on the embedded SQLite store, exported,
@@ -20,12 +20,28 @@ async function wholeLog(storeUrl: string): Promise<RecordedEvent[]> {
   }
 }
 
+/** What the ledger knew at an instant: totals and every breakdown with `asOf` (positions are renumbered by a move). */
+async function asOfFigures(ledger: LedgerTestApp, asOf: string): Promise<Record<string, unknown>> {
+  const head = await ledger.head();
+  const figures: Record<string, unknown> = {};
+  for (const path of ['/stats/totals?', ...BREAKDOWNS.map((by) => `/stats/breakdown?by=${by}&`)]) {
+    const reply = await ledger.get(`${path}asOf=${encodeURIComponent(asOf)}&minPosition=${head}`);
+    if (reply.status !== 200) throw new Error(`GET ${path}asOf=${asOf} answered ${reply.status}: ${reply.text}`);
+    const { position: _position, ...rest } = reply.body;
+    figures[path] = rest;
+  }
+  return figures;
+}
+
 (process.env.POSTGRES_URL ? describe : describe.skip)('SQLite → export → import into PostgreSQL (needs POSTGRES_URL)', () => {
   jest.setTimeout(120_000);
   let source: LedgerTestApp;
   let sourceStore: string;
   let sourceFigures: Record<string, unknown>;
   let sourceLog: RecordedEvent[];
+  /** An instant in the middle of the original history, and what the source answered as of it. */
+  let middle: string;
+  let sourceAsOf: Record<string, unknown>;
   const databases: TestDatabase[] = [];
   const apps: LedgerTestApp[] = [];
 
@@ -37,6 +53,13 @@ async function wholeLog(storeUrl: string): Promise<RecordedEvent[]> {
     // A comparison of zeros would prove nothing.
     expect(sourceFigures['totals?']).toMatchObject({ activitiesHeld: expect.any(Number), moneyRefunded: expect.any(Number) });
     expect(Object.values(sourceFigures['totals?'] as Record<string, number>).filter((v) => v > 0).length).toBeGreaterThan(5);
+    // The recordedAt of the middle event: earlier appends count as of it, later ones do not.
+    const written = await wholeLog(sourceStore);
+    middle = written[Math.floor(written.length / 2)].recordedAt;
+    sourceAsOf = await asOfFigures(source, middle);
+    const { position: _position, ...sourceTotals } = (await source.get(`/stats/totals?minPosition=${await source.head()}`)).body;
+    expect(sourceAsOf['/stats/totals?']).not.toEqual(sourceTotals);
+    expect(Object.values(sourceAsOf['/stats/totals?'] as Record<string, number>).filter((v) => v > 0).length).toBeGreaterThan(3);
     // The source is closed, as it would be for a move: nothing is appended while the export runs.
     await source.app.close();
     sourceLog = await wholeLog(sourceStore);
@@ -64,15 +87,17 @@ async function wholeLog(storeUrl: string): Promise<RecordedEvent[]> {
     expect(imported).toMatchObject({ code: 0, stdout: '' });
     expect(imported.stderr).toContain(`imported ${sourceLog.length} events`);
 
-    // 1. The log itself: same order, same streams and revisions, same facts; the first recordedAt kept.
+    // 1. The log itself: same order, same streams and revisions, same facts, metadata and recordedAt.
     const targetLog = await wholeLog(target);
-    expect(targetLog.map((e) => [e.streamId, e.revision, e.type, e.data])).toEqual(sourceLog.map((e) => [e.streamId, e.revision, e.type, e.data]));
-    expect(targetLog.map((e) => e.metadata)).toEqual(sourceLog.map((e) => ({ ...e.metadata, importedRecordedAt: e.recordedAt })));
+    const facts = (e: RecordedEvent) => [e.streamId, e.revision, e.type, e.data, e.metadata, e.recordedAt];
+    expect(targetLog.map(facts)).toEqual(sourceLog.map(facts));
 
-    // 2. The API on PostgreSQL (log and read model there) gives the same totals and breakdowns under every filter.
+    // 2. The API on PostgreSQL (log and read model there) gives the same totals and breakdowns under every filter,
+    //    and the same answers as of an instant in the middle of the history.
     const served = await LedgerTestApp.start({ storeUrl: target });
     apps.push(served);
     expect(await ledgerFigures(served)).toEqual(sourceFigures);
+    expect(await asOfFigures(served, middle)).toEqual(sourceAsOf);
 
     // 3. The moved ledger keeps working: a refund finds its donation, a donation id stays taken.
     await served.ok('/donations/don-1/refunds', { amount: 1, reason: '迁移后退款', refundedOn: '2026-10-16' });
@@ -96,5 +121,6 @@ async function wholeLog(storeUrl: string): Promise<RecordedEvent[]> {
     const served = await LedgerTestApp.start({ storeUrl: target });
     apps.push(served);
     expect(await ledgerFigures(served)).toEqual(sourceFigures);
+    expect(await asOfFigures(served, middle)).toEqual(sourceAsOf);
   });
 });

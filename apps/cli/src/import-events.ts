@@ -23,12 +23,17 @@ export interface ImportSummary {
   format: ExportFormat | null;
 }
 
-/** Where an imported event keeps the recordedAt of the store that first recorded it (the target stamps its own). */
+/**
+ * Where imports before the store kept recordedAt put the first store's instant (the target stamped its own).
+ * No longer written: read only so that a ledger moved that way and exported again gets its true times back
+ * as recordedAt, and stripped, so its metadata is again what the first store was given.
+ */
 export const IMPORTED_RECORDED_AT = 'importedRecordedAt';
 
 /**
- * Loads an export into an empty store, in the same order, each stream at the same revisions. The file is
- * read twice: first checked whole (so a bad line or a gap appends nothing), then appended.
+ * Loads an export into an empty store, in the same order, each stream at the same revisions, each event at
+ * its original recordedAt (AppendOptions.recordedAt), so as-of answers are the same after the move. The file
+ * is read twice: first checked whole (so a bad line or a gap appends nothing), then appended.
  */
 export async function importEvents(store: EventStore, file: string, options: ImportOptions = {}): Promise<ImportSummary> {
   const batchSize = options.batchSize ?? 500;
@@ -42,7 +47,8 @@ export async function importEvents(store: EventStore, file: string, options: Imp
   // 2. Check every line, and that each stream's revisions run 0, 1, 2, … as an empty store will expect.
   const summary = await checkExport(file, size, options.progress?.check ?? NO_PROGRESS);
 
-  // 3. Append in file order, consecutive events of one stream together (they were consecutive in the source log too).
+  // 3. Append in file order, consecutive events of one stream and one recordedAt together (they were consecutive in
+  //    the source log too); an append has one recordedAt, so a change of instant starts a new one.
   const progress = options.progress?.append ?? NO_PROGRESS;
   progress.start(size);
   let batch: RecordedEvent[] = [];
@@ -52,12 +58,14 @@ export async function importEvents(store: EventStore, file: string, options: Imp
     await store.appendToStream(first.streamId, batch.map(toNewEvent), {
       expectedRevision: first.revision === 0 ? NO_STREAM : first.revision - 1,
       uniqueKeys: batch.flatMap(uniqueKeysOf),
+      recordedAt: originalRecordedAt(first),
     });
     batch = [];
   };
   try {
     for await (const { event, bytesRead } of readExport(file)) {
-      if (batch.length >= batchSize || (batch.length > 0 && batch[0].streamId !== event.streamId)) {
+      if (batch.length >= batchSize || (batch.length > 0
+        && (batch[0].streamId !== event.streamId || originalRecordedAt(batch[0]) !== originalRecordedAt(event)))) {
         await flush();
         progress.update(bytesRead);
       }
@@ -75,7 +83,10 @@ async function checkExport(file: string, size: number, progress: Progress): Prom
   const revisions = new Map<string, number>();
   let format: ExportFormat | null = null;
   let lastPosition = 0;
+  let lastRecordedAt = '';
   let events = 0;
+  // A store takes no instant later than its clock: refused here, before anything is appended.
+  const now = new Date().toISOString();
   progress.start(size);
   try {
     for await (const { event, format: lineFormat, line, bytesRead } of readExport(file)) {
@@ -89,6 +100,10 @@ async function checkExport(file: string, size: number, progress: Progress): Prom
           (expected === 0 ? ' (an import needs the whole log: export without --after)' : ''));
       }
       revisions.set(event.streamId, event.revision);
+      const recordedAt = originalRecordedAt(event);
+      if (recordedAt < lastRecordedAt) throw new BadExportLineError(line, `recorded at ${recordedAt}, before the previous event (${lastRecordedAt})`);
+      if (recordedAt > now) throw new BadExportLineError(line, `recorded at ${recordedAt}, later than this machine's clock (${now})`);
+      lastRecordedAt = recordedAt;
       if (++events % 1000 === 0) progress.update(bytesRead);
     }
   } finally {
@@ -114,10 +129,19 @@ async function* readExport(file: string): AsyncGenerator<{ event: RecordedEvent;
   }
 }
 
-/** The first store's recordedAt rides along in metadata: the target stamps its own time on every append. */
 function toNewEvent(event: RecordedEvent): NewEvent {
-  const original = event.metadata[IMPORTED_RECORDED_AT] ?? event.recordedAt;
-  return { type: event.type, data: event.data, metadata: { ...event.metadata, [IMPORTED_RECORDED_AT]: original } };
+  const { [IMPORTED_RECORDED_AT]: _stopgap, ...metadata } = event.metadata;
+  return { type: event.type, data: event.data, metadata };
+}
+
+/**
+ * When the first store recorded the event, in the port's form (UTC, milliseconds; an export may have been
+ * rewritten by tools with another offset): the stopgap key of an earlier move if there is one, else recordedAt.
+ */
+function originalRecordedAt(event: RecordedEvent): string {
+  const stopgap = event.metadata[IMPORTED_RECORDED_AT];
+  const instant = typeof stopgap === 'string' && !Number.isNaN(Date.parse(stopgap)) ? stopgap : event.recordedAt;
+  return new Date(instant).toISOString();
 }
 
 /**

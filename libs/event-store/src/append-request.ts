@@ -8,6 +8,8 @@ export interface AppendRequest {
   expectedRevision: ExpectedRevision;
   idempotency?: { key: string; fingerprint: string; response: string };
   uniqueKeys: string[];
+  /** Imports only (AppendOptions.recordedAt): canonical ISO 8601 UTC with milliseconds. */
+  recordedAt?: string;
 }
 
 /** Checks and serialises an append before any transaction, so a bad argument fails only its own caller (TypeError). */
@@ -20,7 +22,7 @@ export function toAppendRequest(streamId: string, events: NewEvent[], options: A
     throw new TypeError(`invalid expected revision: ${String(expected)}`);
   }
   const idempotency = options.idempotency;
-  return {
+  const request: AppendRequest = {
     streamId,
     expectedRevision: expected === -1 ? NO_STREAM : expected,
     events: events.map((event) => {
@@ -32,6 +34,20 @@ export function toAppendRequest(streamId: string, events: NewEvent[], options: A
     },
     uniqueKeys: [...new Set(options.uniqueKeys ?? [])],
   };
+  if (options.recordedAt !== undefined) request.recordedAt = toRecordedAt(options.recordedAt);
+  return request;
+}
+
+/**
+ * Only the form every adapter reads back (`toISOString()`), so what is kept is exactly what was given and
+ * instants compare as strings; anything else is a caller's mistake, not something to round silently.
+ */
+function toRecordedAt(value: unknown): string {
+  const time = typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(value) ? new Date(value) : undefined;
+  if (!time || Number.isNaN(time.getTime()) || time.toISOString() !== value) {
+    throw new TypeError(`recordedAt must be an ISO 8601 UTC instant with milliseconds (e.g. 2026-05-01T08:30:00.000Z), got ${String(value)}`);
+  }
+  return value;
 }
 
 function toJson(value: unknown, what: string): string {

@@ -69,6 +69,20 @@ export interface AppendOptions {
    * stream). If any key is already claimed, nothing is appended and UniqueKeyTakenError is thrown.
    */
   uniqueKeys?: string[];
+  /**
+   * For importing a history only (`tongxin import-events`); the API never sets it. The instant the events
+   * were first recorded, by the store they come from (ISO 8601 UTC with milliseconds, as `recordedAt` reads),
+   * kept instead of the commit time, so `positionAt` and every as-of answer survive a move between stores.
+   *
+   * Why an option of appendToStream rather than a method of its own: an imported append must keep every
+   * other guarantee (expected revision, unique keys, idempotency, atomicity, global-log order), and the one
+   * code path that already gives them is the append; a second method would be a second copy of that
+   * contract in every adapter. The option only moves the stamp, and only where it cannot break the rule
+   * that recordedAt never decreases with position: an instant earlier than the last event's recordedAt, or
+   * later than the store's clock (a later normal append would then be stamped before it), is refused with
+   * RecordedAtRefusedError and nothing is appended. The check is made atomically with the append.
+   */
+  recordedAt?: string;
 }
 
 export interface AppendResult {
@@ -138,6 +152,22 @@ export class UniqueKeyTakenError extends Error {
   override readonly name = 'UniqueKeyTakenError';
   constructor(readonly key: string, readonly streamId: string) {
     super(`unique key ${key} is already claimed by ${streamId}`);
+  }
+}
+
+/** An imported recordedAt that would make recordedAt decrease with position; nothing was appended. */
+export class RecordedAtRefusedError extends Error {
+  override readonly name = 'RecordedAtRefusedError';
+  constructor(
+    readonly streamId: string,
+    readonly recordedAt: string,
+    /** The instant it may not pass: the last event's recordedAt, or the store's clock. */
+    readonly bound: string,
+    readonly reason: 'before-last-event' | 'in-the-future',
+  ) {
+    super(reason === 'before-last-event'
+      ? `stream ${streamId}: recordedAt ${recordedAt} is earlier than the last event's ${bound}; recordedAt must not decrease with position`
+      : `stream ${streamId}: recordedAt ${recordedAt} is later than the store's clock (${bound}); only a history can be imported`);
   }
 }
 

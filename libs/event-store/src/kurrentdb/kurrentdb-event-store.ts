@@ -1,14 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type { JSONEventData } from '@kurrent/kurrentdb-client';
 import {
-  IdempotencyKeyReusedError, NO_STREAM, StoreUnavailableError, UniqueKeyTakenError, WrongExpectedRevisionError,
+  IdempotencyKeyReusedError, NO_STREAM, RecordedAtRefusedError, StoreUnavailableError, UniqueKeyTakenError, WrongExpectedRevisionError,
   type AppendOptions, type AppendResult, type EventStore, type IdempotencyRecord, type NewEvent, type ReadAllOptions,
   type RecordedEvent,
 } from '../event-store';
 import { toAppendRequest, type AppendRequest } from '../append-request';
 import { isWrongExpectedVersion, toStoreError } from './kurrentdb-errors';
 import {
-  APPEND_INDEX_KEY, appendIdFor, eventIdFor, fromCurrentState, toClientConnectionString, toStoredMetadata, toStreamState,
+  appendIdFor, eventIdFor, fromCurrentState, RESERVED_METADATA_KEYS, toClientConnectionString, toStoredMetadata,
+  toStreamState,
 } from './kurrentdb-mapping';
 import { KurrentReader, type KurrentClient, type RawEvent } from './kurrentdb-reader';
 import { openSideStore } from './side-store/open-side-store';
@@ -69,6 +70,10 @@ export interface KurrentDbEventStoreOptions {
  * recordedAt is the server's `created` of the append's first event, to the millisecond, clamped to the latest
  * time among the 64 events before it in `$all`, so it never decreases with position unless the server clock steps
  * back and stays behind for longer than that (see stampRecordedAt). Stream reads clamp within the stream only.
+ * An imported append (AppendOptions.recordedAt) cannot set `created`, which the server always stamps; the adapter
+ * keeps the given instant in the first event's metadata under RECORDED_AT_KEY (`$tongxin.recordedAt`), reads it
+ * back as that append's time in place of `created`, and strips the key, so the port's contract holds. Callers may
+ * not use the key themselves. The import's order check is best-effort here (see checkImportedRecordedAt).
  * Reads of `$all` need the server's permission to read it (an admin user in a secure cluster).
  */
 export class KurrentDbEventStore implements EventStore {
@@ -116,9 +121,8 @@ export class KurrentDbEventStore implements EventStore {
     let request: AppendRequest;
     try {
       request = toAppendRequest(streamId, events, options);
-      if (events.some((event) => Object.hasOwn(event.metadata ?? {}, APPEND_INDEX_KEY))) {
-        throw new TypeError(`metadata key ${APPEND_INDEX_KEY} is reserved by the KurrentDB adapter`);
-      }
+      const reserved = RESERVED_METADATA_KEYS.find((key) => events.some((event) => Object.hasOwn(event.metadata ?? {}, key)));
+      if (reserved !== undefined) throw new TypeError(`metadata key ${reserved} is reserved by the KurrentDB adapter`);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -241,7 +245,7 @@ export class KurrentDbEventStore implements EventStore {
       result = await this.write(request, appendId, fromRevision);
     } catch (error) {
       // 3. Settle a refusal; leave an unknown outcome to resolution.
-      if (error instanceof WrongExpectedRevisionError) {
+      if (error instanceof WrongExpectedRevisionError || error instanceof RecordedAtRefusedError) {
         await this.side.settle(appendId, undefined, this.now());
       } else {
         await this.side.abandon(appendId, this.now()).catch(() => undefined);
@@ -255,13 +259,14 @@ export class KurrentDbEventStore implements EventStore {
 
   private async write(request: AppendRequest, appendId: string, fromRevision?: number): Promise<AppendResult> {
     const { streamId } = request;
+    if (request.recordedAt !== undefined) await this.checkImportedRecordedAt(streamId, request.recordedAt);
     // The shape the client's jsonEvent() builds, made here so the client is not needed at import.
     const events: JSONEventData[] = request.events.map((event, index) => ({
       id: eventIdFor(appendId, index),
       contentType: 'application/json',
       type: event.type,
       data: JSON.parse(event.data) as Record<string, unknown>,
-      metadata: JSON.parse(toStoredMetadata(event.metadata, index)) as Record<string, unknown>,
+      metadata: JSON.parse(toStoredMetadata(event.metadata, index, request.recordedAt)) as Record<string, unknown>,
     }));
     let appended: Awaited<ReturnType<KurrentClient['appendToStream']>>;
     try {
@@ -286,6 +291,20 @@ export class KurrentDbEventStore implements EventStore {
     if (found[0]?.id !== eventIdFor(appendId, 0)) found = await this.findAppend(streamId, appendId, fromRevision ?? 0, count) ?? [];
     if (found.length !== count) throw new StoreUnavailableError(`kurrentdb event store: appended to ${streamId} but cannot read the events back`);
     return resultOf(streamId, found);
+  }
+
+  /**
+   * An imported instant must lie between the last event's recordedAt and now. KurrentDB takes no lock we could
+   * hold across this read and the append, so the check is best-effort against concurrent writers; an import
+   * runs into a store nobody else writes to (import-events refuses a non-empty one).
+   */
+  private async checkImportedRecordedAt(streamId: string, recordedAt: string): Promise<void> {
+    const now = this.now();
+    if (recordedAt > now.toISOString()) throw new RecordedAtRefusedError(streamId, recordedAt, now.toISOString(), 'in-the-future');
+    const last = await this.reader.lastRecordedAt();
+    if (last !== undefined && Date.parse(recordedAt) < last) {
+      throw new RecordedAtRefusedError(streamId, recordedAt, new Date(last).toISOString(), 'before-last-event');
+    }
   }
 
   /** The events of an append, by its first event id, from `fromRevision` on; undefined when it is not in the log. */

@@ -52,18 +52,31 @@ export function eventIdFor(appendId: string, index: number): string {
  */
 export const APPEND_INDEX_KEY = '$tongxin.appendIndex';
 
-export function toStoredMetadata(metadata: string, index: number): string {
-  if (index === 0) return metadata;
+/**
+ * Metadata key of an imported append's first event (AppendOptions.recordedAt): KurrentDB sets `created` itself and
+ * cannot be told otherwise, so the given instant travels here and the reader takes it for `created`. Stripped on
+ * read like APPEND_INDEX_KEY; an append that uses the key itself is refused.
+ */
+export const RECORDED_AT_KEY = '$tongxin.recordedAt';
+
+/** The keys the adapter writes into metadata; callers may not use them. */
+export const RESERVED_METADATA_KEYS: readonly string[] = [APPEND_INDEX_KEY, RECORDED_AT_KEY];
+
+export function toStoredMetadata(metadata: string, index: number, recordedAt?: string): string {
+  const added = index > 0 ? `"${APPEND_INDEX_KEY}":${index}` : recordedAt !== undefined ? `"${RECORDED_AT_KEY}":${JSON.stringify(recordedAt)}` : '';
+  if (added === '') return metadata;
   // The serialised object is spliced rather than re-serialised, so the caller's bytes are kept as given.
-  return metadata === '{}' ? `{"${APPEND_INDEX_KEY}":${index}}` : `${metadata.slice(0, -1)},"${APPEND_INDEX_KEY}":${index}}`;
+  return metadata === '{}' ? `{${added}}` : `${metadata.slice(0, -1)},${added}}`;
 }
 
-export function fromStoredMetadata(stored: unknown): { metadata: Record<string, unknown>; appendIndex: number } {
+export function fromStoredMetadata(stored: unknown): { metadata: Record<string, unknown>; appendIndex: number; recordedAt?: number } {
   if (stored === null || typeof stored !== 'object' || Array.isArray(stored) || stored instanceof Uint8Array) {
     return { metadata: {}, appendIndex: 0 };
   }
-  const { [APPEND_INDEX_KEY]: index, ...metadata } = stored as Record<string, unknown>;
-  return { metadata, appendIndex: typeof index === 'number' && Number.isSafeInteger(index) && index > 0 ? index : 0 };
+  const { [APPEND_INDEX_KEY]: index, [RECORDED_AT_KEY]: recordedAt, ...metadata } = stored as Record<string, unknown>;
+  const appendIndex = typeof index === 'number' && Number.isSafeInteger(index) && index > 0 ? index : 0;
+  const imported = typeof recordedAt === 'string' ? Date.parse(recordedAt) : Number.NaN;
+  return Number.isNaN(imported) ? { metadata, appendIndex } : { metadata, appendIndex, recordedAt: imported };
 }
 
 /** User events only: system event types and `$`-streams (metadata, projections' links) are not the ledger's. */

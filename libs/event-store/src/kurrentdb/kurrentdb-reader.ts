@@ -110,6 +110,20 @@ export class KurrentReader {
     }
   }
 
+  /** The last ledger event's recordedAt (epoch ms), stamped as readAll would; undefined when the log is empty. */
+  async lastRecordedAt(): Promise<number | undefined> {
+    let from: Position | typeof END = END;
+    for (;;) {
+      const batch = await this.readAllRaw(from, BACKWARDS, this.lookback + 1);
+      if (batch.events.length > 0) {
+        const chronological = batch.events.reverse();
+        return stampRecordedAt(chronological, chronological.length - 1, this.lookback)[0];
+      }
+      if (batch.exhausted) return undefined;
+      from = at(batch.lastPosition);
+    }
+  }
+
   /**
    * The last position recorded at or before `cut` (epoch ms): reads `$all` backwards from the end in pages until
    * it meets one, so it costs a read of every event recorded after the instant (cheap for recent instants,
@@ -169,11 +183,12 @@ function toRaw(event: ClientRecorded | undefined, fromStream: boolean): RawEvent
     if (fromStream) throw new Error('kurrentdb event store: the server returned no event positions (KurrentDB/EventStoreDB 22.6 or later is required)');
     return undefined;
   }
-  const { metadata, appendIndex } = fromStoredMetadata(event.metadata);
+  const { metadata, appendIndex, recordedAt } = fromStoredMetadata(event.metadata);
   const data = event.data !== null && typeof event.data === 'object' && !(event.data instanceof Uint8Array) ? event.data as Record<string, unknown> : {};
   return {
     id: event.id.toLowerCase(), position: Number(event.position.commit), streamId: event.streamId, revision: Number(event.revision),
-    type: event.type, data, metadata, appendIndex, created: event.created.getTime(),
+    // An imported append's instant stands in for the server's `created` (see RECORDED_AT_KEY).
+    type: event.type, data, metadata, appendIndex, created: recordedAt ?? event.created.getTime(),
   };
 }
 

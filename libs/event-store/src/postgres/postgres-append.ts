@@ -1,7 +1,7 @@
 import type { ClientBase } from 'pg';
 import type { AppendRequest } from '../append-request';
 import {
-  ANY, IdempotencyKeyReusedError, NO_STREAM, STREAM_EXISTS, UniqueKeyTakenError, WrongExpectedRevisionError,
+  ANY, IdempotencyKeyReusedError, NO_STREAM, RecordedAtRefusedError, STREAM_EXISTS, UniqueKeyTakenError, WrongExpectedRevisionError,
   type AppendResult, type ExpectedRevision,
 } from '../event-store';
 
@@ -17,6 +17,7 @@ const LOCK_UNIQUE_KEY = 4;
 const WRONG_EXPECTED_REVISION = 'TX001';
 const UNIQUE_KEY_TAKEN = 'TX002';
 const IDEMPOTENCY_KEY_REUSED = 'TX003';
+const RECORDED_AT_REFUSED = 'TX004';
 
 /**
  * Runs one append as one statement, the server-side function event_store_append, on `client`: one round trip.
@@ -33,23 +34,30 @@ const IDEMPOTENCY_KEY_REUSED = 'TX003';
  * Throws the port's domain errors for the function's own SQLSTATEs; anything else passes through, and the
  * caller must then destroy the connection (the function releases the session lock itself, but a broken
  * connection is no use to the pool).
+ *
+ * An import (`request.recordedAt`) runs event_store_import_append (migration 3) instead: the same steps and one
+ * round trip, with the given recorded_at checked inside the position lock. The normal path is the same call as
+ * before, so its benchmarked cost does not change.
  */
 export async function appendStatement(client: ClientBase, request: AppendRequest): Promise<AppendResult> {
   const { streamId, idempotency, uniqueKeys, events } = request;
   const locks = lockKeys(request);
   let row: AppendRow;
+  const values: unknown[] = [
+    streamId, encodeExpected(request.expectedRevision),
+    events.map((event) => event.type), events.map((event) => event.data), events.map((event) => event.metadata),
+    uniqueKeys, idempotency?.key ?? null, idempotency?.fingerprint ?? null, idempotency?.response ?? null,
+    locks.map(([lockClass]) => lockClass), locks.map(([, lockHash]) => lockHash),
+  ];
   try {
-    ({ rows: [row] } = await client.query<AppendRow>({
+    ({ rows: [row] } = await client.query<AppendRow>(request.recordedAt === undefined
       // Named: parsed and planned once per connection, not on every append.
-      name: 'event_store_append',
-      text: 'SELECT * FROM event_store_append($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)',
-      values: [
-        streamId, encodeExpected(request.expectedRevision),
-        events.map((event) => event.type), events.map((event) => event.data), events.map((event) => event.metadata),
-        uniqueKeys, idempotency?.key ?? null, idempotency?.fingerprint ?? null, idempotency?.response ?? null,
-        locks.map(([lockClass]) => lockClass), locks.map(([, lockHash]) => lockHash),
-      ],
-    }));
+      ? { name: 'event_store_append', text: 'SELECT * FROM event_store_append($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)', values }
+      : {
+        name: 'event_store_import_append',
+        text: 'SELECT * FROM event_store_import_append($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)',
+        values: [...values, request.recordedAt],
+      }));
   } catch (error) {
     throw toDomainError(request, error);
   }
@@ -61,7 +69,8 @@ export async function appendStatement(client: ClientBase, request: AppendRequest
 }
 
 export function isDomainError(error: unknown): boolean {
-  return error instanceof WrongExpectedRevisionError || error instanceof UniqueKeyTakenError || error instanceof IdempotencyKeyReusedError;
+  return error instanceof WrongExpectedRevisionError || error instanceof UniqueKeyTakenError || error instanceof IdempotencyKeyReusedError
+    || error instanceof RecordedAtRefusedError;
 }
 
 interface AppendRow {
@@ -97,6 +106,10 @@ function toDomainError(request: AppendRequest, error: unknown): unknown {
     }
     case IDEMPOTENCY_KEY_REUSED:
       return new IdempotencyKeyReusedError(request.idempotency!.key);
+    case RECORDED_AT_REFUSED: {
+      const refused = JSON.parse(String(detail)) as { reason: RecordedAtRefusedError['reason']; bound: string };
+      return new RecordedAtRefusedError(request.streamId, request.recordedAt!, refused.bound, refused.reason);
+    }
     default:
       return error;
   }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { createEventStore } from '../create-event-store';
-import { ANY, NO_STREAM, StoreUnavailableError, WrongExpectedRevisionError, type EventStore } from '../event-store';
+import { ANY, NO_STREAM, RecordedAtRefusedError, StoreUnavailableError, WrongExpectedRevisionError, type EventStore } from '../event-store';
 import { createTestDatabase, describeEventStoreContract, type TestDatabase } from '../testing';
 import { appendStatement } from './postgres-append';
 import { PostgresEventStore } from './postgres-event-store';
@@ -84,6 +84,43 @@ if (!adminUrl) {
           await connection.end();
         }
         // Each read in step 3 first waits (2 s at most) for the horizon to pass what has committed, then answers what is safe.
+      }, 30_000);
+
+      it('checks an imported recordedAt against an earlier append that has its position but has not committed yet', async () => {
+        const suffix = randomBytes(4).toString('hex');
+        await new Promise((resolve) => setTimeout(resolve, 20)); // the last committed event is now well in the past
+        const connection = new Client({ connectionString: url });
+        await connection.connect();
+        let open = false;
+        try {
+          // 1. An append holding its position and recorded_at, uncommitted (invisible to the import's reads).
+          await connection.query('BEGIN');
+          open = true;
+          const slow = await appendStatement(connection, {
+            streamId: `slow-${suffix}`, events: [{ type: 'Slow', data: '{}', metadata: '{}' }], expectedRevision: NO_STREAM, uniqueKeys: [],
+          });
+          const { rows: [{ recorded_at: slowAt }] } = await connection.query<{ recorded_at: Date }>(
+            'SELECT recorded_at FROM events WHERE position = $1', [slow.position]);
+          // 2. An import just before it: it must wait for that commit rather than slip in after it, going back in time.
+          const instant = new Date(slowAt.getTime() - 1).toISOString();
+          let settled = false;
+          const importing = store.appendToStream(`import-${suffix}`, [{ type: 'Imported', data: {}, metadata: {} }], {
+            expectedRevision: NO_STREAM, recordedAt: instant,
+          }).finally(() => { settled = true; });
+          importing.catch(() => undefined);
+          await new Promise((resolve) => setTimeout(resolve, 300));
+          expect(settled).toBe(false);
+          // 3. Once it commits, the import sees it and is refused, appending nothing.
+          await connection.query('COMMIT');
+          open = false;
+          const error = await importing.then(() => undefined, (caught: unknown) => caught);
+          expect(error).toBeInstanceOf(RecordedAtRefusedError);
+          expect(error).toMatchObject({ reason: 'before-last-event', bound: slowAt.toISOString() });
+          expect(await store.streamRevision(`import-${suffix}`)).toBe(-1);
+        } finally {
+          if (open) await connection.query('ROLLBACK').catch(() => undefined);
+          await connection.end();
+        }
       }, 30_000);
 
       it('lets a reader read an acknowledged append while a short transaction in another database holds the horizon', async () => {

@@ -133,6 +133,105 @@ const MIGRATIONS: readonly string[] = [
     END IF;
   END $$;
   `,
+  `
+  -- Imports keep the first store's recorded_at (AppendOptions.recordedAt). A function of its own rather than an
+  -- overload or a parameter of event_store_append: the normal path keeps its benchmarked plan unchanged, and the
+  -- import path alone pays for its check. Same arguments plus p_recorded_at (milliseconds, the port's format),
+  -- same steps and SQLSTATEs, and one more: TX004 recorded_at before the last event's or
+  -- after the server's clock (DETAIL: {"reason","bound"}).
+  CREATE FUNCTION event_store_import_append(
+    p_stream_id text, p_expected bigint, p_types text[], p_data text[], p_metadata text[], p_unique_keys text[],
+    p_idempotency_key text, p_fingerprint text, p_response text, p_lock_classes int[], p_lock_hashes int[],
+    p_recorded_at timestamptz,
+    OUT replayed_result text, OUT replayed_response text,
+    OUT first_position bigint, OUT last_position bigint, OUT stream_revision bigint
+  ) LANGUAGE plpgsql AS $$
+  DECLARE
+    v_current bigint;
+    v_fingerprint text;
+    v_taken record;
+    v_recorded_at timestamptz;
+    v_last timestamptz;
+    v_now timestamptz;
+  BEGIN
+    -- 1. Advisory xact locks only: they assign no xid, which must first be taken under the position lock.
+    FOR i IN 1 .. coalesce(array_length(p_lock_classes, 1), 0) LOOP
+      PERFORM pg_advisory_xact_lock(p_lock_classes[i], p_lock_hashes[i]);
+    END LOOP;
+    -- 2. A known idempotency key answers before anything else: a retry must not meet its own first write.
+    IF p_idempotency_key IS NOT NULL THEN
+      SELECT r.fingerprint, r.result, r.response INTO v_fingerprint, replayed_result, replayed_response
+        FROM idempotency_records r WHERE r.key = p_idempotency_key;
+      IF FOUND THEN
+        IF v_fingerprint IS DISTINCT FROM p_fingerprint THEN
+          RAISE EXCEPTION 'idempotency key % was used with a different request', p_idempotency_key USING ERRCODE = 'TX003';
+        END IF;
+        RETURN;
+      END IF;
+    END IF;
+    -- 3. Expected revision, then unique keys (all or none; the first taken in the caller's order is reported).
+    SELECT s.revision INTO v_current FROM streams s WHERE s.stream_id = p_stream_id;
+    v_current := coalesce(v_current, -1);
+    IF NOT (p_expected = -2 OR (p_expected = -1 AND v_current = -1) OR (p_expected = -3 AND v_current >= 0)
+            OR (p_expected >= 0 AND p_expected = v_current)) THEN
+      RAISE EXCEPTION 'stream %: expected revision %, actual %', p_stream_id, p_expected, v_current
+        USING ERRCODE = 'TX001', DETAIL = v_current::text;
+    END IF;
+    IF cardinality(p_unique_keys) > 0 THEN
+      SELECT k.key, u.stream_id INTO v_taken
+        FROM unnest(p_unique_keys) WITH ORDINALITY AS k(key, ord) JOIN unique_keys u ON u.key = k.key
+       ORDER BY k.ord LIMIT 1;
+      IF FOUND THEN
+        RAISE EXCEPTION 'unique key % is already claimed by %', v_taken.key, v_taken.stream_id
+          USING ERRCODE = 'TX002', DETAIL = json_build_object('key', v_taken.key, 'streamId', v_taken.stream_id)::text;
+      END IF;
+    END IF;
+    -- 4. As event_store_append, but recorded_at is the caller's, checked inside the position lock. Whoever held
+    --    that lock before has inserted already but may not have committed: SHARE waits for their commits (and
+    --    keeps new inserts out until ours), so the last event read here is the last one there is. It takes no
+    --    xid; the INSERT stays the first write. Migration 2's normal path is untouched: it needs none of this.
+    BEGIN
+      PERFORM pg_advisory_lock(1, 0);
+      LOCK TABLE events IN SHARE MODE;
+      SELECT e.recorded_at INTO v_last FROM events e ORDER BY e.position DESC LIMIT 1;
+      v_now := date_trunc('milliseconds', clock_timestamp());
+      IF p_recorded_at < v_last OR p_recorded_at > v_now THEN
+        RAISE EXCEPTION 'stream %: recordedAt % is out of order', p_stream_id, p_recorded_at USING ERRCODE = 'TX004',
+          DETAIL = json_build_object(
+            'reason', CASE WHEN p_recorded_at < v_last THEN 'before-last-event' ELSE 'in-the-future' END,
+            'bound', to_char(CASE WHEN p_recorded_at < v_last THEN v_last ELSE v_now END AT TIME ZONE 'UTC',
+                             'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))::text;
+      END IF;
+      v_recorded_at := p_recorded_at;
+      WITH inserted AS (
+        INSERT INTO events (stream_id, revision, type, data, metadata, recorded_at)
+        SELECT p_stream_id, v_current + e.ord, e.type, e.data, e.metadata, v_recorded_at
+          FROM unnest(p_types, p_data, p_metadata) WITH ORDINALITY AS e(type, data, metadata, ord)
+         ORDER BY e.ord
+        RETURNING position
+      )
+      SELECT min(position), max(position) INTO first_position, last_position FROM inserted;
+      PERFORM pg_advisory_unlock(1, 0);
+    EXCEPTION WHEN OTHERS OR query_canceled THEN
+      PERFORM pg_advisory_unlock(1, 0);
+      RAISE;
+    END;
+    -- 5. The stream's revision, the unique keys and the idempotency record, in the same transaction.
+    stream_revision := v_current + cardinality(p_types);
+    INSERT INTO streams (stream_id, revision) VALUES (p_stream_id, stream_revision)
+      ON CONFLICT (stream_id) DO UPDATE SET revision = excluded.revision;
+    IF cardinality(p_unique_keys) > 0 THEN
+      INSERT INTO unique_keys (key, stream_id) SELECT k, p_stream_id FROM unnest(p_unique_keys) AS k;
+    END IF;
+    IF p_idempotency_key IS NOT NULL THEN
+      INSERT INTO idempotency_records (key, fingerprint, response, result, created_at)
+      VALUES (p_idempotency_key, p_fingerprint, p_response,
+              json_build_object('streamId', p_stream_id, 'revision', stream_revision, 'position', last_position,
+                                'firstPosition', first_position)::text,
+              v_recorded_at);
+    END IF;
+  END $$;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import {
-  IdempotencyKeyReusedError, revisionMatches, UniqueKeyTakenError, WrongExpectedRevisionError,
+  IdempotencyKeyReusedError, RecordedAtRefusedError, revisionMatches, UniqueKeyTakenError, WrongExpectedRevisionError,
   type AppendResult,
 } from '../event-store';
 import type { AppendRequest } from '../append-request';
@@ -42,8 +42,17 @@ export class SqliteAppender {
       'INSERT INTO idempotency_records (key, fingerprint, response, result, created_at) VALUES (?, ?, ?, ?, ?)',
     );
     this.groupTransaction = db.transaction((requests: AppendRequest[]) => {
-      const recordedAt = this.nextRecordedAt();
-      return requests.map((request) => this.apply(request, recordedAt));
+      const now = this.now().toISOString();
+      // The last event's recordedAt as this transaction sees it, moved on by each request of the group that
+      // writes, so an imported instant is checked against its neighbours in the group too.
+      let last = this.lastRecordedAt.get()?.recorded_at;
+      return requests.map((request) => {
+        // Fixed-width ISO UTC strings order lexicographically as instants.
+        const recordedAt = request.recordedAt ?? (last !== undefined && last > now ? last : now);
+        const outcome = this.apply(request, recordedAt, last, now);
+        if (outcome.ok && !outcome.value.replayed) last = recordedAt;
+        return outcome;
+      });
     });
   }
 
@@ -69,15 +78,11 @@ export class SqliteAppender {
     }
   }
 
-  /** The commit time of this group: now, but never earlier than the last event's, so it is monotone. */
-  private nextRecordedAt(): string {
-    const now = this.now().toISOString();
-    const last = this.lastRecordedAt.get()?.recorded_at;
-    // Fixed-width ISO UTC strings order lexicographically as instants.
-    return last !== undefined && last > now ? last : now;
-  }
-
-  private apply(request: AppendRequest, recordedAt: string): Outcome<AppendResult> {
+  /**
+   * `recordedAt` is the group's commit time (now, but never earlier than the last event's, so it is monotone)
+   * or the request's imported instant, which must lie between the last event's recordedAt and now.
+   */
+  private apply(request: AppendRequest, recordedAt: string, last: string | undefined, now: string): Outcome<AppendResult> {
     const { streamId, idempotency } = request;
     // 1. A known idempotency key answers before anything else: a retry must not meet its own first write.
     if (idempotency) {
@@ -100,7 +105,14 @@ export class SqliteAppender {
       const owner = this.uniqueKeyOwner.get(key);
       if (owner) return { ok: false, error: new UniqueKeyTakenError(key, owner.stream_id) };
     }
-    // 4. All checks passed: write.
+    // 4. An imported instant must keep recordedAt non-decreasing, now and for the appends after it.
+    if (request.recordedAt !== undefined) {
+      if (last !== undefined && request.recordedAt < last) {
+        return { ok: false, error: new RecordedAtRefusedError(streamId, request.recordedAt, last, 'before-last-event') };
+      }
+      if (request.recordedAt > now) return { ok: false, error: new RecordedAtRefusedError(streamId, request.recordedAt, now, 'in-the-future') };
+    }
+    // 5. All checks passed: write.
     let firstPosition = 0;
     let position = 0;
     request.events.forEach((event, index) => {

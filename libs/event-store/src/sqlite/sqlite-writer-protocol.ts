@@ -1,5 +1,5 @@
 import {
-  IdempotencyKeyReusedError, StoreUnavailableError, UniqueKeyTakenError, WrongExpectedRevisionError,
+  IdempotencyKeyReusedError, RecordedAtRefusedError, StoreUnavailableError, UniqueKeyTakenError, WrongExpectedRevisionError,
   type AppendResult, type ExpectedRevision,
 } from '../event-store';
 import type { AppendRequest } from '../append-request';
@@ -30,6 +30,7 @@ export type WireError =
   | { kind: 'wrong-expected-revision'; streamId: string; expected: ExpectedRevision; actual: number }
   | { kind: 'idempotency-key-reused'; key: string }
   | { kind: 'unique-key-taken'; key: string; streamId: string }
+  | { kind: 'recorded-at-refused'; streamId: string; recordedAt: string; bound: string; reason: RecordedAtRefusedError['reason'] }
   | { kind: 'store-unavailable'; message: string; cause?: WireError }
   | { kind: 'type-error'; message: string }
   | { kind: 'error'; name: string; message: string; code?: string };
@@ -40,6 +41,9 @@ export function encodeError(error: unknown): WireError {
   }
   if (error instanceof IdempotencyKeyReusedError) return { kind: 'idempotency-key-reused', key: error.key };
   if (error instanceof UniqueKeyTakenError) return { kind: 'unique-key-taken', key: error.key, streamId: error.streamId };
+  if (error instanceof RecordedAtRefusedError) {
+    return { kind: 'recorded-at-refused', streamId: error.streamId, recordedAt: error.recordedAt, bound: error.bound, reason: error.reason };
+  }
   if (error instanceof StoreUnavailableError) {
     return { kind: 'store-unavailable', message: error.message, cause: error.cause === undefined ? undefined : encodeError(error.cause) };
   }
@@ -59,6 +63,8 @@ export function decodeError(wire: WireError): Error {
       return new IdempotencyKeyReusedError(wire.key);
     case 'unique-key-taken':
       return new UniqueKeyTakenError(wire.key, wire.streamId);
+    case 'recorded-at-refused':
+      return new RecordedAtRefusedError(wire.streamId, wire.recordedAt, wire.bound, wire.reason);
     case 'store-unavailable':
       return new StoreUnavailableError(wire.message, wire.cause && decodeError(wire.cause));
     case 'type-error':

@@ -5,6 +5,7 @@ import { concurrencyContract } from './contract/concurrency.contract';
 import type { ContractContext } from './contract/context';
 import { durabilityContract } from './contract/durability.contract';
 import { idempotencyContract } from './contract/idempotency.contract';
+import { importContract } from './contract/import.contract';
 import { readContract } from './contract/read.contract';
 
 export interface ContractFixture {
@@ -60,5 +61,6 @@ export function describeEventStoreContract(adapterName: string, open: () => Prom
     describe('idempotency', () => idempotencyContract(context));
     describe('concurrency', () => concurrencyContract(context));
     describe('durability', () => durabilityContract(context));
+    describe('importing a history (recordedAt given)', () => importContract(context));
   });
 }
