@@ -24,7 +24,7 @@ describe('tongxin --help', () => {
   it.each([
     ['serve', ['--store <url>', '--port <port>', '--host <host>', 'what `npm start` runs']],
     ['export', ['--format <format>', '"cloudevents"', '--after <position>', '--until <instant>', '--out <file>', '--store <url>', '--no-progress']],
-    ['import-events', ['<file>', '--store <url>', 'EMPTY store', 'metadata.importedRecordedAt', 'npx tongxin import-events ledger.ndjson --store postgres://']],
+    ['import-events', ['<file>', '--store <url>', 'EMPTY store', 'keeps the recordedAt', 'npx tongxin import-events ledger.ndjson --store postgres://']],
   ])('explains `%s`', async (command, expected) => {
     const run = await runCli([command, '--help']);
     expect(run.code).toBe(0);

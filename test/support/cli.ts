@@ -1,5 +1,10 @@
-import { spawn } from 'node:child_process';
+import Database from 'better-sqlite3';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { Client } from 'pg';
+import { READ_MODEL_TABLES } from '../../libs/projections/src/schema';
+import { createEventStore, NO_STREAM } from '@tongxin/event-store';
+import { syntheticLedger, type SyntheticEvent } from '../../libs/projections/src/testing/synthetic-ledger';
 import type { LedgerTestApp } from './ledger-app';
 
 const ROOT = join(__dirname, '..', '..');
@@ -8,20 +13,7 @@ export interface CliRun { code: number | null; stdout: string; stderr: string }
 
 /** The real `tongxin` launcher (package.json bin) as its own process, from the TypeScript sources. */
 export function runCli(args: string[], env: Record<string, string> = {}): Promise<CliRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(ROOT, 'apps/cli/bin/tongxin.js'), ...args], {
-      cwd: ROOT,
-      // Sources, not a build that may be older than them; no TONGXIN_STORE from the caller's shell.
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, TONGXIN_CLI_FROM_SOURCE: '1', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-  });
+  return spawnCli(args, env).done;
 }
 
 const CATEGORIES = ['lecture', 'public_welfare', 'performance', 'training', 'home_visit', 'festival', 'volunteer_service'];
@@ -128,4 +120,177 @@ export async function ledgerFigures(ledger: LedgerTestApp): Promise<Record<strin
     for (const by of BREAKDOWNS) figures[`breakdown?by=${by}&${query}`] = await answer(`/stats/breakdown?${new URLSearchParams({ by, ...filter })}`);
   }
   return figures;
+}
+
+/**
+ * `count` events of the synthetic Huaihua ledger appended through the store port (so whatever the store's
+ * schema, the log is the store's own). Windows of appends run together for group commit; a stream appears at
+ * most once per window, so each stream's revisions stay in order. Returns the head position.
+ */
+export async function writeSyntheticLog(storeUrl: string, count: number, window = 256): Promise<number> {
+  const store = await createEventStore(storeUrl);
+  try {
+    let pending: SyntheticEvent[] = [];
+    const flush = async () => {
+      await Promise.all(pending.map((e) => store.appendToStream(e.streamId, [{ type: e.type, data: e.data, metadata: e.metadata }],
+        { expectedRevision: e.revision === 0 ? NO_STREAM : e.revision - 1 })));
+      pending = [];
+    };
+    for (const event of syntheticLedger(count)) {
+      if (pending.length >= window || pending.some((e) => e.streamId === event.streamId)) await flush();
+      pending.push(event);
+    }
+    await flush();
+    return await store.headPosition();
+  } finally {
+    await store.close();
+  }
+}
+
+/** The real launcher, not awaited: for a test that kills it. */
+export function spawnCli(args: string[], env: Record<string, string> = {}): { child: ChildProcess; done: Promise<CliRun & { signal: NodeJS.Signals | null }> } {
+  const child = spawn(process.execPath, [join(ROOT, 'apps/cli/bin/tongxin.js'), ...args], {
+    cwd: ROOT,
+    // Sources, not a build that may be older than them; no TONGXIN_STORE from the caller's shell.
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, TONGXIN_CLI_FROM_SOURCE: '1', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const done = new Promise<CliRun & { signal: NodeJS.Signals | null }>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+  });
+  return { child, done };
+}
+
+/** Tables compared between two read models: all but the meta row, whose rebuild generation differs by design. */
+const COMPARED_TABLES = READ_MODEL_TABLES.filter((table) => table !== 'read_model_meta');
+
+/** A read model's rows (SQLite path or postgres URL with ?schema=), each table sorted on every column: equal models, equal dumps. */
+export async function readModelRows(location: string): Promise<Record<string, unknown[]>> {
+  const rows: Record<string, unknown[]> = {};
+  if (/^postgres/.test(location)) {
+    const url = new URL(location);
+    const schema = url.searchParams.get('schema') ?? 'tongxin_read';
+    url.searchParams.delete('schema');
+    const client = new Client({ connectionString: url.toString() });
+    await client.connect();
+    try {
+      for (const table of COMPARED_TABLES) {
+        const { rows: columns } = await client.query('SELECT column_name FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2', [schema, table]);
+        const order = columns.map((c) => `"${c.column_name}"`).join(', ');
+        rows[table] = (await client.query(`SELECT * FROM ${schema}.${table} ORDER BY ${order}`)).rows;
+      }
+    } finally {
+      await client.end();
+    }
+    return rows;
+  }
+  const db = new Database(location, { readonly: true });
+  try {
+    for (const table of COMPARED_TABLES) {
+      const order = (db.prepare(`SELECT name FROM pragma_table_info('${table}')`).pluck().all() as string[]).join(', ');
+      rows[table] = db.prepare(`SELECT * FROM ${table} ORDER BY ${order}`).all();
+    }
+  } finally {
+    db.close();
+  }
+  return rows;
+}
+
+/** One SQL statement on a read model, as someone editing it by hand would. */
+export async function editReadModel(location: string, sql: string): Promise<number> {
+  if (/^postgres/.test(location)) {
+    const url = new URL(location);
+    const schema = url.searchParams.get('schema') ?? 'tongxin_read';
+    url.searchParams.delete('schema');
+    const client = new Client({ connectionString: url.toString(), options: `-c search_path=${schema}` });
+    await client.connect();
+    try {
+      return (await client.query(sql)).rowCount ?? 0;
+    } finally {
+      await client.end();
+    }
+  }
+  const db = new Database(location);
+  try {
+    return db.prepare(sql).run().changes;
+  } finally {
+    db.close();
+  }
+}
+
+/** True while some connection holds the read model's rebuild lock (SQLite: its write lock; PostgreSQL: an advisory lock). */
+export async function rebuildLockHeld(location: string): Promise<boolean> {
+  if (/^postgres/.test(location)) {
+    const url = new URL(location);
+    url.searchParams.delete('schema');
+    const client = new Client({ connectionString: url.toString() });
+    await client.connect();
+    try {
+      const { rows } = await client.query("SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND granted");
+      return rows[0].n > 0;
+    } finally {
+      await client.end();
+    }
+  }
+  const db = new Database(location);
+  try {
+    db.pragma('busy_timeout = 0');
+    db.exec('BEGIN IMMEDIATE');
+    db.exec('ROLLBACK');
+    return false;
+  } catch (error) {
+    if ((error as { code?: string }).code === 'SQLITE_BUSY') return true;
+    throw error;
+  } finally {
+    db.close();
+  }
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * The rebuild's promise, end to end on `store` (holding `events` events): a rebuild killed with SIGKILL while it
+ * holds the lock, part-way through its replay, leaves the model as it was; run again, it gives the rows and
+ * totals of an uninterrupted rebuild into `reference`. The live model is damaged by hand first, so "as it was"
+ * and "put right" are told apart.
+ */
+export async function expectKilledRebuildToRecover(store: string, live: string, reference: string, events: number): Promise<void> {
+  // 1. The reference: one uninterrupted rebuild into a read model of its own. Its time sets when to kill.
+  const uninterrupted = await runCli(['rebuild', '--store', store, '--read-model', reference]);
+  expect(uninterrupted).toMatchObject({ code: 0, stdout: '' });
+  expect(uninterrupted.stderr).toContain(`${events} events to position ${events}`);
+  const replaySeconds = Number(/in ([\d.]+) s/.exec(uninterrupted.stderr)![1]);
+
+  // 2. A live model, caught up, then damaged by hand.
+  expect((await runCli(['stats', 'totals', '--json', '--store', store, '--read-model', live])).code).toBe(0);
+  expect(await editReadModel(live, 'UPDATE donations SET amount = amount + 1')).toBeGreaterThan(0);
+  const damaged = await readModelRows(live);
+
+  // 3. Killed once it holds the lock and is part-way through the replay.
+  const killed = spawnCli(['rebuild', '--store', store, '--read-model', live]);
+  while (!(await rebuildLockHeld(live))) await sleep(20);
+  await sleep(Math.max(100, (replaySeconds * 1000) / 2));
+  killed.child.kill('SIGKILL');
+  const outcome = await killed.done;
+  expect(outcome.signal).toBe('SIGKILL');
+  expect(outcome.stderr).not.toContain('rebuilt');
+  // Nothing of the half-done rebuild is visible: the model is the one before it, whole.
+  expect(await readModelRows(live)).toEqual(damaged);
+
+  // 4. Run again: the same rows and the same totals as the uninterrupted rebuild.
+  const rerun = await runCli(['rebuild', 'ledger-totals', '--store', store, '--read-model', live]);
+  expect(rerun.code).toBe(0);
+  expect(rerun.stderr).toContain(`${events} events to position ${events}`);
+  expect(await readModelRows(live)).toEqual(await readModelRows(reference));
+  const totals = async (location: string) =>
+    JSON.parse((await runCli(['stats', 'totals', '--json', '--no-catch-up', '--store', store, '--read-model', location])).stdout);
+  const liveTotals = await totals(live);
+  expect(liveTotals).toEqual(await totals(reference));
+  expect(liveTotals).toMatchObject({ position: events });
+  expect(liveTotals.donations).toBeGreaterThan(0);
 }

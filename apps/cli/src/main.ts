@@ -11,5 +11,6 @@ createProgram()
     }
     const verbose = process.env.TONGXIN_DEBUG === '1';
     process.stderr.write(`tongxin: ${verbose ? ((error as Error)?.stack ?? String(error)) : ((error as Error)?.message ?? String(error))}\n`);
-    process.exitCode = 1;
+    // An error may say how bad it was (exit code 2: the question named something that does not exist).
+    process.exitCode = (error as { exitCode?: number })?.exitCode ?? 1;
   });

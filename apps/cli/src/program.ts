@@ -7,21 +7,24 @@ import { exportEvents } from './export-events';
 import { EXPORT_FORMATS, type ExportFormat } from './exported-event';
 import { importEvents } from './import-events';
 import { progressBar } from './progress';
+import { addReadModelCommands, STORE_HELP } from './read-model-commands';
+import { addStatsCommand } from './stats';
 import { serve } from './serve';
 
-const STORE_HELP = 'event store URL: sqlite:PATH, postgres://…, kurrentdb://… (default: $TONGXIN_STORE, else sqlite:./data/tongxin.db)';
 
 const EXAMPLES = `
 Examples:
   $ npx tongxin serve --port 3000
   $ npx tongxin export --format cloudevents --out ledger.jsonl
   $ npx tongxin export --after 120000 --until 2026-06-30T16:00:00Z > tail.ndjson
-  $ npx tongxin import-events ledger.jsonl --store postgres://tongxin@db/ledger`;
+  $ npx tongxin import-events ledger.jsonl --store postgres://tongxin@db/ledger
+  $ npx tongxin rebuild && npx tongxin verify
+  $ npx tongxin stats breakdown --by orgUnit --org-unit mayang --json`;
 
 /** The `tongxin` command line; built fresh for each run so tests can capture its output. */
 export function createProgram(): Command {
   const program = new Command('tongxin')
-    .description('Tongxin Ledger (同心账本): serve the API and move the event log in and out')
+    .description('Tongxin Ledger (同心账本): serve the API, move the event log in and out, rebuild and verify read models, query figures')
     .showHelpAfterError('(run with --help for usage)')
     .addHelpText('after', EXAMPLES);
 
@@ -75,9 +78,9 @@ export function createProgram(): Command {
     .option('--no-progress', 'no progress bar on stderr')
     .addHelpText('after', `
 The target must hold no events; the whole file is checked before anything is appended, so a bad line
-appends nothing. Positions are renumbered by the target; each event's original recordedAt is kept in
-metadata.importedRecordedAt, and donation/disbursement ids are claimed again. Stop the API on the target
-while importing.
+appends nothing. Positions are renumbered by the target; each event keeps the recordedAt the first store
+gave it (so asOf answers move with the ledger), and donation/disbursement ids are claimed again. Stop the
+API on the target while importing.
 
 Example, moving the embedded ledger to PostgreSQL:
   $ npx tongxin export --store sqlite:./data/tongxin.db --out ledger.ndjson
@@ -91,6 +94,8 @@ Example, moving the embedded ledger to PostgreSQL:
       });
     });
 
+  addReadModelCommands(program);
+  addStatsCommand(program);
   return program;
 }
 

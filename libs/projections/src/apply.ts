@@ -7,7 +7,7 @@ import {
   type LinkedActivity, type OrgUnitRow, type RefundRow, type VolunteerRow,
 } from './fold';
 import { HourEntries, type OpenEntry } from './hour-entries';
-import { PROJECTION_NAME } from './schema';
+import { GENERATION_KEY, PROJECTION_NAME } from './schema';
 import { prepareStatements, type Statements } from './statements';
 
 interface OpenActivity extends ActivityVersion {
@@ -104,11 +104,15 @@ export class LedgerProjection {
   private readonly fold = new LedgerFold();
   /** The checkpoint this process last committed; anything else means another writer moved it. */
   private lastCommitted = -1;
+  /** The rebuild generation this process last committed under (a rebuild changes it; see GENERATION_KEY). */
+  private lastGeneration: string | undefined;
+  private readonly readGeneration: Database.Statement;
   private readonly applyInTransaction: (events: readonly RecordedEvent[]) => number;
 
   constructor(db: Database.Database) {
     this.sql = prepareStatements(db);
     this.store = new SqliteFactStore(this.sql);
+    this.readGeneration = db.prepare('SELECT value FROM read_model_meta WHERE key = ?').pluck();
     this.applyInTransaction = db.transaction((events: readonly RecordedEvent[]) => this.applyAll(events)).immediate;
   }
 
@@ -128,7 +132,9 @@ export class LedgerProjection {
 
   private applyAll(events: readonly RecordedEvent[]): number {
     const before = this.checkpoint();
-    if (before !== this.lastCommitted) this.forget();
+    const generation = (this.readGeneration.get(GENERATION_KEY) as string | undefined) ?? '';
+    if (before !== this.lastCommitted || generation !== this.lastGeneration) this.forget();
+    this.lastGeneration = generation;
     let position = before;
     for (const event of events) {
       if (event.position <= position) continue;

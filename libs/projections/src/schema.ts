@@ -16,7 +16,13 @@ import type Database from 'better-sqlite3';
 export const READ_MODEL_VERSION = 3;
 export const PROJECTION_NAME = 'ledger-totals';
 
-const TABLES = ['checkpoints', 'read_model_meta', 'org_units', 'campaigns', 'volunteers', 'activity_versions',
+/**
+ * read_model_meta key a rebuild sets to a new value in the transaction that empties the tables: a writer that
+ * cached rows finds it changed and forgets them, even when the checkpoint it sees is the one it last committed.
+ */
+export const GENERATION_KEY = 'generation';
+
+export const READ_MODEL_TABLES = ['checkpoints', 'read_model_meta', 'org_units', 'campaigns', 'volunteers', 'activity_versions',
   'hour_versions', 'donations', 'refunds', 'disbursements'] as const;
 
 const DDL = `
@@ -113,7 +119,7 @@ export function prepareReadModelDatabase(db: Database.Database, inMemory: boolea
     db.exec('CREATE TABLE IF NOT EXISTS read_model_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)');
     const row = db.prepare("SELECT value FROM read_model_meta WHERE key = 'version'").get() as { value: string } | undefined;
     if (row && Number(row.value) !== READ_MODEL_VERSION) {
-      for (const table of TABLES) db.exec(`DROP TABLE IF EXISTS ${table}`);
+      for (const table of READ_MODEL_TABLES) db.exec(`DROP TABLE IF EXISTS ${table}`);
     }
     const fresh = !row || Number(row.value) !== READ_MODEL_VERSION;
     db.exec(DDL);

@@ -6,7 +6,7 @@ import {
   breakdownPlan, orgUnitPlan, runPlan, totalsPlan, type ReadPlan, type Row, type SqlQuery,
 } from '../queries';
 import type { LedgerReadModelPort } from '../read-model';
-import { PROJECTION_NAME } from '../schema';
+import { GENERATION_KEY, PROJECTION_NAME } from '../schema';
 import type { Breakdown, BreakdownDimension, OrgUnitView, Totals, TotalsFilter } from '../types';
 import { PostgresBatch, PostgresFactCache } from './postgres-batch';
 import { dropQueryIndexes, finishBulkReplay, hasQueryIndexes, prepareReadModelSchema } from './postgres-schema';
@@ -25,6 +25,8 @@ export class PostgresReadModel implements LedgerReadModelPort {
   /** Committed rows this writer knows, across batches; valid while the checkpoint is the one it last committed. */
   private readonly facts = new PostgresFactCache();
   private lastCommitted = -1;
+  /** The rebuild generation of the rows the cache mirrors (see GENERATION_KEY). */
+  private lastGeneration: string | undefined;
   /** Named-parameter SQL → positional SQL and the parameter order. */
   private readonly positional = new Map<string, { text: string; names: string[] }>();
   private closing: Promise<void> | undefined;
@@ -61,29 +63,50 @@ export class PostgresReadModel implements LedgerReadModelPort {
    * the runner re-applies them. So its transactions do not wait for the WAL flush (as SQLite's synchronous=NORMAL).
    */
   private applyInTransaction(events: readonly RecordedEvent[]): Promise<{ position: number; batch?: PostgresBatch }> {
-    return this.transaction(async (client) => {
-      // 1. Lock the checkpoint: a second writer waits here, then sees what this one committed and skips it.
-      const { rows } = await client.query<{ position: string }>(
-        'SELECT position FROM checkpoints WHERE name = $1 FOR UPDATE', [PROJECTION_NAME]);
-      const before = Number(rows[0].position);
-      // Another writer committed since this one did: what the cache holds may be out of date.
-      if (before !== this.lastCommitted) this.facts.clear();
-      let position = before;
-      const fresh: RecordedEvent[] = [];
-      for (const event of events) {
-        if (event.position <= position) continue;
-        fresh.push(event);
-        position = event.position;
-      }
-      if (fresh.length === 0) return { position: before };
-      // 2. Read what the batch touches, fold it in memory, write it in a few statements.
-      const batch = new PostgresBatch(this.facts);
-      await batch.prefetch(client, fresh);
-      for (const event of fresh) this.fold.apply(batch, event);
-      await batch.write(client);
-      await client.query('UPDATE checkpoints SET position = $1 WHERE name = $2', [position, PROJECTION_NAME]);
-      return { position, batch };
-    }, 'BEGIN; SET LOCAL synchronous_commit = off');
+    return this.transaction((client) => this.applyOn(client, events), 'BEGIN; SET LOCAL synchronous_commit = off');
+  }
+
+  /**
+   * For a rebuild: applies a batch inside a transaction the caller holds open on `client` (from `connect()`), which
+   * commits or rolls back every batch at once. After a failure, discard this model: its cache may hold rolled-back rows.
+   */
+  async applyBatchWithin(client: PoolClient, events: readonly RecordedEvent[]): Promise<number> {
+    const { position, batch } = await this.applyOn(client, events);
+    batch?.rememberCommitted();
+    this.lastCommitted = position;
+    return position;
+  }
+
+  /** A connection of this model's pool, its search_path on the model's schema; release it when done. */
+  connect(): Promise<PoolClient> {
+    return checkoutClient(this.pool);
+  }
+
+  private async applyOn(client: PoolClient, events: readonly RecordedEvent[]): Promise<{ position: number; batch?: PostgresBatch }> {
+    // 1. Lock the checkpoint: a second writer waits here, then sees what this one committed and skips it.
+    const { rows } = await client.query<{ position: string; generation: string | null }>(
+      `SELECT position, (SELECT value FROM read_model_meta WHERE key = $2) AS generation
+       FROM checkpoints WHERE name = $1 FOR UPDATE`, [PROJECTION_NAME, GENERATION_KEY]);
+    const before = Number(rows[0].position);
+    const generation = rows[0].generation ?? '';
+    // Another writer committed since this one did, or a rebuild replaced the rows: the cache may be out of date.
+    if (before !== this.lastCommitted || generation !== this.lastGeneration) this.facts.clear();
+    this.lastGeneration = generation;
+    let position = before;
+    const fresh: RecordedEvent[] = [];
+    for (const event of events) {
+      if (event.position <= position) continue;
+      fresh.push(event);
+      position = event.position;
+    }
+    if (fresh.length === 0) return { position: before };
+    // 2. Read what the batch touches, fold it in memory, write it in a few statements.
+    const batch = new PostgresBatch(this.facts);
+    await batch.prefetch(client, fresh);
+    for (const event of fresh) this.fold.apply(batch, event);
+    await batch.write(client);
+    await client.query('UPDATE checkpoints SET position = $1 WHERE name = $2', [position, PROJECTION_NAME]);
+    return { position, batch };
   }
 
   totals(filter: TotalsFilter = {}): Promise<Totals> {

@@ -1,0 +1,114 @@
+import { Argument, Command, InvalidArgumentError, Option } from 'commander';
+import { ACTIVITY_CATEGORIES, isCalendarDate, streams, VENUE_TYPES } from '@tongxin/domain';
+import {
+  BREAKDOWN_DIMENSIONS, openLedgerReadModel, ProjectionRunner, type Breakdown, type BreakdownDimension, type Totals, type TotalsFilter,
+} from '@tongxin/projections';
+import { ID_PATTERN, isInstant } from '../../api/src/http/validators';
+import { FIGURE_LABELS, formatTable } from './stats-table';
+import { storeAndModelOptions, withStoreAndModel, type StoreAndModelOptions } from './read-model-commands';
+
+/** A question about the ledger that cannot be answered as asked (exit code 2), e.g. an org unit that does not exist. */
+export class UnknownReferenceError extends Error {
+  readonly exitCode = 2;
+}
+
+interface StatsOptions extends StoreAndModelOptions {
+  by?: BreakdownDimension;
+  orgUnit?: string;
+  campaign?: string;
+  from?: string;
+  to?: string;
+  category?: string;
+  venueType?: string;
+  asOf?: string;
+  json?: boolean;
+  catchUp: boolean;
+}
+
+/** `stats totals|breakdown`: the API's /stats answers, checked the same way, for scripts and terminals. */
+export function addStatsCommand(program: Command): void {
+  const command = storeAndModelOptions(program.command('stats')
+    .description('the figures of GET /api/v1/stats/totals and /stats/breakdown, as a table or JSON')
+    .addArgument(new Argument('<question>', 'totals or breakdown').choices(['totals', 'breakdown'])))
+    .addOption(new Option('--by <dimension>', 'breakdown dimension (required for breakdown)').choices(BREAKDOWN_DIMENSIONS))
+    .option('--org-unit <id>', 'that org unit and everything under it', matching('org unit id', ID_PATTERN))
+    .option('--campaign <id>', 'one campaign', matching('campaign id', ID_PATTERN))
+    .option('--from <date>', 'inclusive YYYY-MM-DD, on each fact\'s own date', calendarDate)
+    .option('--to <date>', 'inclusive YYYY-MM-DD', calendarDate)
+    .addOption(new Option('--category <category>', 'activity figures only').choices(ACTIVITY_CATEGORIES))
+    .addOption(new Option('--venue-type <type>', 'activity figures only').choices(VENUE_TYPES))
+    .option('--as-of <instant>', 'the figures as the ledger knew them at this ISO 8601 instant (with an offset)', asOfInstant)
+    .option('--json', 'print the API\'s JSON answer instead of a table')
+    .option('--no-catch-up', 'answer from the read model as it is, without first applying events it has not seen')
+    .addHelpText('after', `
+The answer is the API's for the same filters: the read model is first brought up to the head of the log
+(unless --no-catch-up), and "position" is the last event it includes. An org unit or campaign that does not
+exist is an error (exit code 2), not a ledger of zeros.
+
+Examples:
+  $ npx tongxin stats totals --org-unit mayang --from 2026-01-01 --to 2026-06-30
+  $ npx tongxin stats breakdown --by month --campaign unity --json`);
+  command.action(async (question: 'totals' | 'breakdown', options: StatsOptions) => {
+    if (question === 'breakdown' && !options.by) command.error('error: breakdown needs --by <dimension>', { exitCode: 2 });
+    if (options.from && options.to && options.from > options.to) command.error('error: --to must not be before --from', { exitCode: 2 });
+    await withStoreAndModel(options, async (store, location) => {
+      // 1. Named references must exist in the log, as the API checks them.
+      if (options.orgUnit && (await store.streamRevision(streams.orgUnit(options.orgUnit))) < 0) {
+        throw new UnknownReferenceError(`org unit ${options.orgUnit} does not exist`);
+      }
+      if (options.campaign && (await store.streamRevision(streams.campaign(options.campaign))) < 0) {
+        throw new UnknownReferenceError(`campaign ${options.campaign} does not exist`);
+      }
+      const model = await openLedgerReadModel(location);
+      try {
+        // 2. Up to the head, so a script run after a write sees it (the API's minPosition, without a server).
+        if (options.catchUp) await new ProjectionRunner(store, model, { logger: { log: () => undefined, error: () => undefined } }).catchUp();
+        const filter: TotalsFilter = {
+          orgUnitId: options.orgUnit, campaignId: options.campaign, from: options.from, to: options.to,
+          category: options.category, venueType: options.venueType, asOf: options.asOf,
+        };
+        // 3. As the API answers: an as-of answer's position is the last event recorded by then.
+        const positionAsOf = async () => Math.min(await store.positionAt(options.asOf!), await model.checkpoint());
+        if (question === 'totals') {
+          let totals: Totals = await model.totals(filter);
+          if (options.asOf) totals = { ...totals, position: await positionAsOf() };
+          process.stdout.write(options.json ? `${JSON.stringify(totals)}\n` : totalsTable(totals));
+        } else {
+          let breakdown: Breakdown = await model.breakdown(options.by!, filter);
+          if (options.asOf) breakdown = { ...breakdown, position: await positionAsOf() };
+          process.stdout.write(options.json ? `${JSON.stringify(breakdown)}\n` : breakdownTable(breakdown, options.by!));
+        }
+      } finally {
+        await model.close();
+      }
+    });
+  });
+}
+
+function totalsTable(totals: Totals): string {
+  const rows = Object.entries(FIGURE_LABELS).map(([figure, label]) => [label, figure, String(totals[figure as keyof Totals])]);
+  return `${formatTable(['指标', 'figure', '数值'], rows, [false, false, true])}截至位置 position ${totals.position}\n`;
+}
+
+function breakdownTable(breakdown: Breakdown, by: BreakdownDimension): string {
+  const figures = Object.keys(FIGURE_LABELS) as (keyof typeof FIGURE_LABELS)[];
+  const rows = breakdown.rows.map((row) => [row.label, row.key ?? '', ...figures.map((figure) => String(row[figure]))]);
+  return `${formatTable(['名称', by, ...figures.map((figure) => FIGURE_LABELS[figure])], rows, [false, false, ...figures.map(() => true)])}截至位置 position ${breakdown.position}\n`;
+}
+
+function matching(name: string, pattern: RegExp): (value: string) => string {
+  return (value) => {
+    if (!pattern.test(value)) throw new InvalidArgumentError(`${name} must match ${pattern}`);
+    return value;
+  };
+}
+
+function calendarDate(value: string): string {
+  if (!isCalendarDate(value)) throw new InvalidArgumentError('must be a real calendar date YYYY-MM-DD');
+  return value;
+}
+
+function asOfInstant(value: string): string {
+  if (!isInstant(value)) throw new InvalidArgumentError('must be an ISO 8601 instant with an offset, e.g. 2026-05-01T00:00:00+08:00');
+  return new Date(value).toISOString();
+}

@@ -1,0 +1,80 @@
+import Database from 'better-sqlite3';
+import { createEventStore, NO_STREAM, type EventStore } from '@tongxin/event-store';
+import { rebuildReadModel } from './rebuild';
+import { ProjectionRunner } from './runner';
+import type { LedgerReadModelPort } from './read-model';
+import { describeReadModel } from './testing/read-model-engines';
+import { syntheticLedger } from './testing/synthetic-ledger';
+import { tempDir } from './testing/temp-read-model';
+import { verifyReadModel } from './verify';
+import { BREAKDOWN_DIMENSIONS } from './types';
+
+const EVENTS = 6_000;
+const quiet = { log: jest.fn(), error: jest.fn() };
+
+/** Appends the synthetic ledger's events [from, to) through the store port, a window at a time. */
+async function append(store: EventStore, from: number, to: number): Promise<void> {
+  let pending: ReturnType<typeof syntheticLedger> extends Generator<infer E> ? E[] : never = [];
+  const flush = async () => {
+    await Promise.all(pending.map((e) => store.appendToStream(e.streamId, [{ type: e.type, data: e.data, metadata: e.metadata }],
+      { expectedRevision: e.revision === 0 ? NO_STREAM : e.revision - 1 })));
+    pending = [];
+  };
+  let index = 0;
+  for (const event of syntheticLedger(to)) {
+    if (index++ < from) continue;
+    if (pending.length >= 512 || pending.some((e) => e.streamId === event.streamId)) await flush();
+    pending.push(event);
+  }
+  await flush();
+}
+
+async function answers(model: LedgerReadModelPort) {
+  return {
+    totals: await model.totals(), county: await model.totals({ orgUnitId: 'hh-3' }),
+    breakdowns: await Promise.all(BREAKDOWN_DIMENSIONS.map((by) => model.breakdown(by, { orgUnitId: 'hh' }))),
+  };
+}
+
+describeReadModel('rebuildReadModel and verifyReadModel', (engine) => {
+  const dir = tempDir('tongxin-rebuild-store-');
+  let store: EventStore;
+  beforeAll(async () => {
+    store = await createEventStore(`sqlite:${dir.path('events.db')}`);
+    await append(store, 0, EVENTS / 2);
+  });
+  afterAll(async () => {
+    await store.close();
+    dir.remove();
+  });
+
+  it('two rebuilds at once take turns, and a runner kept open across them forgets the rows it cached', async () => {
+    const location = engine.location();
+    // 1. The API's model and runner, caught up: its caches now mirror the rows a rebuild is about to replace.
+    const live = await engine.open(location);
+    if (engine.name === 'sqlite') {
+      // A stray row first, so the runner's rows (and the rowids it caches) sit one place later than a rebuild's.
+      const db = new Database(location);
+      db.prepare(`INSERT INTO hour_versions (entry_key, volunteer_id, entry_id, org_path, served_on, minutes, verified, known_from_pos, known_from_at)
+        VALUES (0, 'stray', 'stray', '/stray/', '2020-01-01', 0, 0, 0, 0)`).run();
+      db.close();
+    }
+    const runner = new ProjectionRunner(store, live, { batchSize: 500, logger: quiet });
+    await runner.catchUp();
+    // 2. Two rebuilds at once: one waits for the other's lock (it says so), both finish at the head.
+    const waits: string[] = [];
+    const [first, second] = await Promise.all([
+      rebuildReadModel(store, location, { batchSize: 700, onWait: (message) => waits.push(message) }),
+      rebuildReadModel(store, location, { batchSize: 700, onWait: (message) => waits.push(message) }),
+    ]);
+    expect([first.position, second.position]).toEqual([EVENTS / 2, EVENTS / 2]);
+    expect(waits).toHaveLength(1);
+    // 3. The rest of the log, applied by the runner that was open all along, matches a replay from scratch.
+    await append(store, EVENTS / 2, EVENTS);
+    await runner.catchUp();
+    const fresh = await engine.open();
+    await new ProjectionRunner(store, fresh, { logger: quiet }).catchUp();
+    expect(await answers(live)).toEqual(await answers(fresh));
+    expect(await verifyReadModel(store, location)).toMatchObject({ position: EVENTS, differing: {}, differences: [] });
+  });
+});
