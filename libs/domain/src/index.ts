@@ -1,4 +1,5 @@
 export * from './events';
+export * from './upcasting';
 export * from './commands';
 export * from './errors';
 export * from './decider';

@@ -1,6 +1,6 @@
-import type {
-  ActivityCorrected, ActivityFacts, ActivityRecorded, CampaignLaunched, DonationReceived, DonationRefunded,
-  FundsDisbursed, HoursLogged, OrgUnitRegistered, VolunteerRegistered,
+import {
+  upcast, type ActivityCorrected, type ActivityFacts, type ActivityRecorded, type CampaignLaunched, type DonationReceived,
+  type DonationRefunded, type FundsDisbursed, type HoursLogged, type OrgUnitRegistered, type VolunteerRegistered,
 } from '@tongxin/domain';
 import type { RecordedEvent } from '@tongxin/event-store';
 import { entityKey } from './entity-key';
@@ -96,7 +96,10 @@ export class LedgerFold {
   private lastDay = '\u0000';
   private lastDayMs = 0;
 
-  apply<A extends ActivityVersion, H extends HourVersion>(store: FactStore<A, H>, event: RecordedEvent): void {
+  apply<A extends ActivityVersion, H extends HourVersion>(store: FactStore<A, H>, recorded: RecordedEvent): void {
+    // Old shapes are raised to the current schema here, the one entry every engine folds through;
+    // a current event comes back as the same object, so a replay pays a lookup, not a copy.
+    const event = upcast(recorded);
     const pos = event.position;
     const at = this.recordedMs(event.recordedAt);
     switch (event.type) {

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EventBus } from '@nestjs/cqrs';
 import {
-  EVENT_SCHEMA_VERSIONS, orgUnitDecider, streams, type Decider, type LedgerEvent, type LedgerEventType, type OrgUnitState,
+  EVENT_SCHEMA_VERSIONS, orgUnitDecider, streams, upcast, type Decider, type LedgerEvent, type LedgerEventType, type OrgUnitState,
 } from '@tongxin/domain';
 import {
   IdempotencyKeyReusedError, NO_STREAM, WrongExpectedRevisionError, type EventStore, type NewEvent, type RecordedEvent,
@@ -69,7 +69,8 @@ export class CommandExecutor {
   }
 
   async load<S>(streamId: string, decider: Folder<S>): Promise<Folded<S>> {
-    const events = await this.store.readStream(streamId);
+    // Current shapes only, for `evolve` and for callers that read `events`.
+    const events = (await this.store.readStream(streamId)).map(upcast);
     let state = decider.initialState();
     for (const event of events) state = decider.evolve(state, { type: event.type, data: event.data } as LedgerEvent);
     return { state, revision: events.length - 1, events };

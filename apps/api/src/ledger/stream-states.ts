@@ -1,4 +1,4 @@
-import type { LedgerEvent } from '@tongxin/domain';
+import { upcast, type LedgerEvent } from '@tongxin/domain';
 import type { EventStore } from '@tongxin/event-store';
 
 /** What folding a stream needs; every Decider is one (method parameters are bivariant). */
@@ -33,7 +33,9 @@ export class StreamStates {
     const cached = this.entries.get(streamId) as StreamState<S> | undefined;
     const tail = await this.store.readStream(streamId, { fromRevision: cached ? cached.revision + 1 : 0 });
     let { state, revision, position } = cached ?? { state: folder.initialState(), revision: -1, position: 0 };
-    for (const event of tail) {
+    for (const recorded of tail) {
+      // `evolve` knows only current shapes; older ones are raised on the way in.
+      const event = upcast(recorded);
       state = folder.evolve(state, { type: event.type, data: event.data } as LedgerEvent);
       revision = event.revision;
       position = event.position;

@@ -1,4 +1,5 @@
 import { Pool, type PoolClient } from 'pg';
+import { upcast } from '@tongxin/domain';
 import { checkoutClient, isPostgresUnavailable, StoreUnavailableError, type RecordedEvent } from '@tongxin/event-store';
 import { POSTGRES_DIALECT } from '../fact-tables';
 import { LedgerFold } from '../fold';
@@ -96,7 +97,8 @@ export class PostgresReadModel implements LedgerReadModelPort {
     const fresh: RecordedEvent[] = [];
     for (const event of events) {
       if (event.position <= position) continue;
-      fresh.push(event);
+      // Current shapes before the prefetch reads their data (the fold's own upcast is then a no-op).
+      fresh.push(upcast(event));
       position = event.position;
     }
     if (fresh.length === 0) return { position: before };
