@@ -1,3 +1,5 @@
+import type { NewEvent } from '../libs/event-store/src/event-store';
+
 /** Shared shape of benchmark figures: every figure is recorded beside a raw baseline from the same run. */
 export interface BenchFigure {
   /** What was measured, one line. */
@@ -34,4 +36,16 @@ export function peakRssMiB(): number {
 
 export function formatRate(n: number): string {
   return Math.round(n).toLocaleString('en-US');
+}
+
+/** A realistic event: an activity record with the metadata every event carries (both append benches use it). */
+export function activityEvent(index: number): NewEvent {
+  return {
+    type: 'ActivityRecorded',
+    data: {
+      activityId: `act-${index}`, orgUnitId: 'gaocun', orgPath: ['huaihua', 'mayang', 'gaocun'], campaignId: 'c1',
+      title: '民族团结进步宣讲', category: 'lecture', venueType: 'community', occurredOn: '2026-05-01', participants: 42, beneficiaries: 10,
+    },
+    metadata: { actor: 'officer-7', commandId: `cmd-${index}`, correlationId: `req-${index}`, orgUnitId: 'gaocun', schemaVersion: 1 },
+  };
 }

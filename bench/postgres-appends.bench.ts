@@ -9,7 +9,7 @@ import { Pool } from 'pg';
 import { v7 as uuidv7 } from 'uuid';
 import { NO_STREAM, type NewEvent } from '../libs/event-store/src/event-store';
 import { PostgresEventStore } from '../libs/event-store/src/postgres/postgres-event-store';
-import { formatRate, throughputRatio, type BenchFigure } from './lib';
+import { activityEvent, formatRate, throughputRatio, type BenchFigure } from './lib';
 import { withDatabase } from './postgres-lib';
 
 const CONCURRENCY = [1, 8, 32];
@@ -17,18 +17,6 @@ const CONCURRENCY = [1, 8, 32];
 const APPEND_SECONDS = Number(process.env.BENCH_PG_SECONDS ?? 4);
 const SLICES = 4;
 const STREAMS = (process.env.BENCH_PG_STREAMS ?? 'own') as 'own' | 'new';
-
-/** The same event the SQLite store bench appends. */
-function activityEvent(index: number): NewEvent {
-  return {
-    type: 'ActivityRecorded',
-    data: {
-      activityId: `act-${index}`, orgUnitId: 'gaocun', orgPath: ['huaihua', 'mayang', 'gaocun'], campaignId: 'c1',
-      title: '民族团结进步宣讲', category: 'lecture', venueType: 'community', occurredOn: '2026-05-01', participants: 42, beneficiaries: 10,
-    },
-    metadata: { actor: 'officer-7', commandId: `cmd-${index}`, correlationId: `req-${index}`, orgUnitId: 'gaocun', schemaVersion: 1 },
-  };
-}
 
 /** The adapter's events and streams tables, copied into schema `raw` (same columns, defaults and indexes). */
 const RAW_SCHEMA = `

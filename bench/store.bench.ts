@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { v7 as uuidv7 } from 'uuid';
 import { NO_STREAM, type NewEvent } from '../libs/event-store/src/event-store';
 import { SqliteEventStore } from '../libs/event-store/src/sqlite/sqlite-event-store';
-import { formatRate, peakRssMiB, throughputRatio, type BenchFigure } from './lib';
+import { activityEvent, formatRate, peakRssMiB, throughputRatio, type BenchFigure } from './lib';
 
 /** Sized for ~3-8 s per part on 2 cores with a ~1 ms fsync; override with env for slower or faster disks. */
 const SINGLE_APPENDS = Number(process.env.BENCH_STORE_SINGLE ?? 4000);
@@ -15,18 +15,6 @@ const CONCURRENT_CALLERS = 64;
 const CONCURRENT_SECONDS = Number(process.env.BENCH_STORE_SECONDS ?? 5);
 /** 'inline' (the store's default) or 'worker', to compare where the store commits. */
 const WRITER = (process.env.BENCH_STORE_WRITER ?? 'inline') as 'worker' | 'inline';
-
-/** A realistic event: an activity record with the metadata every event carries. */
-function activityEvent(index: number): NewEvent {
-  return {
-    type: 'ActivityRecorded',
-    data: {
-      activityId: `act-${index}`, orgUnitId: 'gaocun', orgPath: ['huaihua', 'mayang', 'gaocun'], campaignId: 'c1',
-      title: '民族团结进步宣讲', category: 'lecture', venueType: 'community', occurredOn: '2026-05-01', participants: 42, beneficiaries: 10,
-    },
-    metadata: { actor: 'officer-7', commandId: `cmd-${index}`, correlationId: `req-${index}`, orgUnitId: 'gaocun', schemaVersion: 1 },
-  };
-}
 
 /**
  * The baseline: bare better-sqlite3 on the store's table shape and pragmas, writing the same rows the store

@@ -178,3 +178,21 @@ export class StoreUnavailableError extends Error {
     super(message);
   }
 }
+
+/**
+ * `streamAll` over `readAll`: pages of `batchSize` (default 500) from `after`, until a short page. Adapters
+ * share it, so every one pages the global log the same way (positions may have gaps: each page starts after
+ * the last position seen, never at a computed one).
+ */
+export async function* pagesOfReadAll(
+  store: Pick<EventStore, 'readAll'>, options: { after?: number; batchSize?: number } = {},
+): AsyncIterable<RecordedEvent> {
+  const batchSize = Math.max(1, Math.floor(options.batchSize ?? 500));
+  let after = options.after ?? 0;
+  for (;;) {
+    const page = await store.readAll({ after, limit: batchSize });
+    yield* page;
+    if (page.length < batchSize) return;
+    after = page[page.length - 1].position;
+  }
+}

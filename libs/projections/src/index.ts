@@ -9,6 +9,6 @@ export {
   BREAKDOWN_DIMENSIONS, emptyFigures, type Breakdown, type BreakdownDimension, type BreakdownRow, type Figures,
   type OrgUnitView, type Totals, type TotalsFilter,
 } from './types';
-export { rebuildReadModel, isPostgresLocation, PROJECTIONS, type RebuildOptions, type RebuildSummary } from './rebuild';
+export { rebuildReadModel, PROJECTIONS, type RebuildOptions, type RebuildSummary } from './rebuild';
 export { verifyReadModel, type RowDifference, type VerifyOptions, type VerifyResult } from './verify';
 export { replayLog, type ReplayProgress } from './replay';

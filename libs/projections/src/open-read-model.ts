@@ -1,3 +1,4 @@
+import { isPostgresUrl } from '@tongxin/event-store';
 import { openPostgresReadModel } from './postgres/postgres-read-model';
 import { openReadModel, type LedgerReadModelPort } from './read-model';
 
@@ -6,6 +7,6 @@ import { openReadModel, type LedgerReadModelPort } from './read-model';
  * its `schema` parameter, default `tongxin_read`) or a SQLite file path (`:memory:` for tests).
  */
 export async function openLedgerReadModel(location: string): Promise<LedgerReadModelPort> {
-  if (/^postgres(ql)?:\/\//.test(location)) return openPostgresReadModel(location);
+  if (isPostgresUrl(location)) return openPostgresReadModel(location);
   return openReadModel(location);
 }

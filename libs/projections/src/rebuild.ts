@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { PoolClient } from 'pg';
-import type { EventStore } from '@tongxin/event-store';
+import { isPostgresUrl, type EventStore } from '@tongxin/event-store';
 import { openPostgresReadModel } from './postgres/postgres-read-model';
 import { LedgerReadModel } from './read-model';
 import { replayLog, type ReplayProgress } from './replay';
@@ -30,9 +30,6 @@ export interface RebuildSummary {
   events: number;
 }
 
-export function isPostgresLocation(location: string): boolean {
-  return /^postgres(ql)?:\/\//.test(location);
-}
 
 /**
  * Empties the read model at `location` and replays the log from position 0 to the head, as ONE transaction
@@ -42,7 +39,7 @@ export function isPostgresLocation(location: string): boolean {
  * checkpoint, and a rerun starts over from 0. So a half-done rebuild can never be mistaken for a finished one.
  */
 export async function rebuildReadModel(store: EventStore, location: string, options: RebuildOptions = {}): Promise<RebuildSummary> {
-  return isPostgresLocation(location) ? rebuildPostgres(store, location, options) : rebuildSqlite(store, location, options);
+  return isPostgresUrl(location) ? rebuildPostgres(store, location, options) : rebuildSqlite(store, location, options);
 }
 
 async function rebuildSqlite(store: EventStore, path: string, options: RebuildOptions): Promise<RebuildSummary> {

@@ -4,10 +4,10 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Pool, type PoolClient } from 'pg';
-import type { EventStore } from '@tongxin/event-store';
+import { isPostgresUrl, type EventStore } from '@tongxin/event-store';
 import { openPostgresReadModel, DEFAULT_READ_MODEL_SCHEMA } from './postgres/postgres-read-model';
 import { openReadModel } from './read-model';
-import { advisoryLock, isPostgresLocation, once, retryWhileBusy } from './rebuild';
+import { advisoryLock, once, retryWhileBusy } from './rebuild';
 import { replayLog, type ReplayProgress } from './replay';
 import { PROJECTION_NAME, READ_MODEL_TABLES, READ_MODEL_VERSION } from './schema';
 
@@ -61,7 +61,7 @@ type Query = (sql: string) => Promise<Record<string, unknown>[]>;
  * keep answering. The scratch tables are removed afterwards.
  */
 export async function verifyReadModel(store: EventStore, location: string, options: VerifyOptions = {}): Promise<VerifyResult> {
-  return isPostgresLocation(location) ? verifyPostgres(store, location, options) : verifySqlite(store, location, options);
+  return isPostgresUrl(location) ? verifyPostgres(store, location, options) : verifySqlite(store, location, options);
 }
 
 async function verifySqlite(store: EventStore, path: string, options: VerifyOptions): Promise<VerifyResult> {

@@ -1,3 +1,4 @@
+import { isPostgresUrl } from '@tongxin/event-store';
 import { dirname, join, resolve } from 'node:path';
 
 /** Configuration read once at boot and validated, so a bad setting fails fast with a clear message. */
@@ -66,10 +67,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
 
 function defaultReadModel(storeUrl: string, dataDir: string): string {
   return isPostgresUrl(storeUrl) ? storeUrl : join(dataDir, 'tongxin-read.db');
-}
-
-export function isPostgresUrl(url: string): boolean {
-  return /^postgres(ql)?:\/\//.test(url);
 }
 
 /** Beside the SQLite file for the embedded store, else ./data. */

@@ -2,7 +2,7 @@ import { Pool, type PoolConfig } from 'pg';
 import {
   IdempotencyKeyReusedError, StoreUnavailableError, UniqueKeyTakenError, WrongExpectedRevisionError,
   type AppendOptions, type AppendResult, type EventStore, type IdempotencyRecord, type NewEvent, type ReadAllOptions,
-  type RecordedEvent,
+  pagesOfReadAll, type RecordedEvent,
 } from '../event-store';
 import { toAppendRequest, type AppendRequest } from '../append-request';
 import { appendStatement, isDomainError } from './postgres-append';
@@ -82,15 +82,8 @@ export class PostgresEventStore implements EventStore {
     return this.track('readAll', () => this.reader.readAll(options.after ?? 0, options.limit));
   }
 
-  async *streamAll(options: { after?: number; batchSize?: number } = {}): AsyncIterable<RecordedEvent> {
-    const batchSize = Math.max(1, Math.floor(options.batchSize ?? 500));
-    let after = options.after ?? 0;
-    for (;;) {
-      const page = await this.readAll({ after, limit: batchSize });
-      yield* page;
-      if (page.length < batchSize) return;
-      after = page[page.length - 1].position;
-    }
+  streamAll(options: { after?: number; batchSize?: number } = {}): AsyncIterable<RecordedEvent> {
+    return pagesOfReadAll(this, options);
   }
 
   headPosition(): Promise<number> {

@@ -3,7 +3,7 @@ import Database from 'better-sqlite3';
 import {
   StoreUnavailableError,
   type AppendOptions, type AppendResult, type EventStore, type IdempotencyRecord, type NewEvent, type ReadAllOptions,
-  type RecordedEvent,
+  pagesOfReadAll, type RecordedEvent,
 } from '../event-store';
 import { toAppendRequest } from '../append-request';
 import { toStoreError } from './sqlite-errors';
@@ -99,15 +99,8 @@ export class SqliteEventStore implements EventStore {
   }
 
   /** Keyset pages on position: each page is one short query, so neither memory nor a lock grows with the log. */
-  async *streamAll(options: { after?: number; batchSize?: number } = {}): AsyncIterable<RecordedEvent> {
-    let after = options.after ?? 0;
-    const batchSize = Math.max(1, Math.floor(options.batchSize ?? 500));
-    for (;;) {
-      const page = await this.readAll({ after, limit: batchSize });
-      for (const event of page) yield event;
-      if (page.length < batchSize) return;
-      after = page[page.length - 1].position;
-    }
+  streamAll(options: { after?: number; batchSize?: number } = {}): AsyncIterable<RecordedEvent> {
+    return pagesOfReadAll(this, options);
   }
 
   async headPosition(): Promise<number> {

@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { isPostgresUrl } from '../../store-url';
 import { PostgresSideStore } from './postgres-side-store';
 import type { SideStore } from './side-store';
 import { SqliteSideStore } from './sqlite-side-store';
@@ -13,7 +14,7 @@ export const DEFAULT_STATE_FILE = 'kurrentdb-state.db';
  */
 export async function openSideStore(location: string | undefined, dataDirectory: string): Promise<SideStore> {
   const trimmed = location?.trim() ?? '';
-  if (/^postgres(ql)?:\/\//i.test(trimmed)) return PostgresSideStore.open(trimmed);
+  if (isPostgresUrl(trimmed)) return PostgresSideStore.open(trimmed);
   const path = trimmed === '' ? join(dataDirectory, DEFAULT_STATE_FILE) : trimmed.replace(/^sqlite:(\/\/)?/i, '');
   if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
   return new SqliteSideStore(path === ':memory:' ? path : resolve(path));
