@@ -56,6 +56,28 @@ describe('tongxin stats', () => {
     if (!filter.asOf) expect(Object.values(figures).some((value) => typeof value === 'number' && value > 0)).toBe(true);
   });
 
+  it.each<[string, string]>([
+    ['orgUnitId=mayang&limit=1000', '--org-unit mayang --limit 1000'],
+    ['campaignId=unity&from=2026-03-01&limit=20', '--campaign unity --from 2026-03-01 --limit 20'],
+    ['since=MIDDLE&category=lecture', '--since MIDDLE --category lecture'],
+  ])('changes %s: the same JSON as the API', async (query, flags) => {
+    const api = await ledger.get(`/stats/changes?${query.replace('MIDDLE', encodeURIComponent(middle))}&minPosition=${head}`);
+    expect(api.status).toBe(200);
+    expect(api.body.changes.length).toBeGreaterThan(0);
+    const run = await cli(['stats', 'changes', ...flags.replace('MIDDLE', middle).split(' '), '--json']);
+    expect(run).toMatchObject({ code: 0, stderr: '' });
+    expect(JSON.parse(run.stdout)).toEqual(api.body);
+  });
+
+  it('prints changes as a table, with the next page to ask for', async () => {
+    const run = await cli(['stats', 'changes', '--limit', '5']);
+    expect(run.code).toBe(0);
+    const [header, , ...rows] = run.stdout.trimEnd().split('\n');
+    expect(header).toMatch(/^\s*位置\s+记录时间\s+类型\s+对象\s+变更前\s+变更后\s+原因\s+操作人/);
+    expect(rows).toHaveLength(6);
+    expect(rows.at(-1)).toMatch(new RegExp(`^截至位置 position ${head}，下一页 --after \\d+$`));
+  });
+
   it('prints a table with the API\'s Chinese labels, from the read model the API uses by default', async () => {
     const run = await cli(['stats', 'breakdown', '--by', 'orgUnit', '--org-unit', 'huaihua']);
     expect(run.code).toBe(0);
@@ -88,7 +110,7 @@ describe('tongxin stats', () => {
     const help = await runCli(['stats', '--help']);
     expect(help.code).toBe(0);
     const text = help.stdout.replace(/\s+/g, ' ');
-    for (const phrase of ['Usage: tongxin stats [options] <question>', '"totals", "breakdown"', '--by <dimension>', '--org-unit <id>', '--campaign <id>',
+    for (const phrase of ['Usage: tongxin stats [options] <question>', '"totals", "breakdown", "changes"', '--since <instant>', '--late', '--by <dimension>', '--org-unit <id>', '--campaign <id>',
       '--from <date>', '--to <date>', '--category <category>', '--venue-type <type>', '--as-of <instant>', '--json', '--read-model <location>', 'exit code 2']) {
       expect(text).toContain(phrase);
     }

@@ -24,8 +24,11 @@ import { LedgerModule } from './ledger/ledger.module';
 import { GetOrgUnitHandler } from './org-units/get-org-unit.handler';
 import { OrgUnitsController } from './org-units/org-units.controller';
 import { RegisterOrgUnitHandler } from './org-units/register-org-unit.handler';
+import { GetPeriodHandler } from './periods/get-period.handler';
+import { LockPeriodHandler } from './periods/lock-period.handler';
+import { PeriodsController } from './periods/periods.controller';
 import { StatsController } from './stats/stats.controller';
-import { GetBreakdownHandler, GetTotalsHandler } from './stats/stats.handlers';
+import { GetBreakdownHandler, GetChangesHandler, GetTotalsHandler } from './stats/stats.handlers';
 import { GetVolunteerHandler } from './volunteers/get-volunteer.handler';
 import { LogHoursHandler } from './volunteers/log-hours.handler';
 import { RegisterVolunteerHandler } from './volunteers/register-volunteer.handler';
@@ -35,10 +38,11 @@ import { VolunteersController } from './volunteers/volunteers.controller';
 const COMMAND_HANDLERS = [
   RegisterOrgUnitHandler, LaunchCampaignHandler, RecordActivityHandler, CorrectActivityHandler, VoidActivityHandler,
   RegisterVolunteerHandler, LogHoursHandler, ReviewHoursHandler, ReceiveDonationHandler, RefundDonationHandler,
-  DisburseFundsHandler,
+  DisburseFundsHandler, LockPeriodHandler,
 ];
 const QUERY_HANDLERS = [
-  GetOrgUnitHandler, GetCampaignHandler, GetActivityHandler, GetVolunteerHandler, GetTotalsHandler, GetBreakdownHandler,
+  GetOrgUnitHandler, GetCampaignHandler, GetActivityHandler, GetVolunteerHandler, GetTotalsHandler, GetBreakdownHandler, GetChangesHandler,
+  GetPeriodHandler,
 ];
 
 @Module({})
@@ -49,7 +53,7 @@ export class AppModule {
       imports: [CqrsModule.forRoot(), LedgerModule.register(config)],
       controllers: [
         OrgUnitsController, CampaignsController, ActivitiesController, VolunteersController, DonationsController,
-        StatsController, HistoryController, HealthController,
+        StatsController, HistoryController, HealthController, PeriodsController,
       ],
       providers: [
         { provide: AdminCredentials, useValue: credentials },

@@ -8,6 +8,7 @@ import { EXPORT_FORMATS, type ExportFormat } from './exported-event';
 import { importEvents } from './import-events';
 import { progressBar } from './progress';
 import { addReadModelCommands, STORE_HELP } from './read-model-commands';
+import { integer } from './arguments';
 import { addStatsCommand } from './stats';
 import { serve } from './serve';
 
@@ -112,15 +113,6 @@ async function withStore(storeOverride: string | undefined, work: (store: EventS
   } finally {
     await store.close();
   }
-}
-
-function integer(name: string, min: number): (value: string) => number {
-  return (value) => {
-    if (!/^[0-9]+$/.test(value) || !Number.isSafeInteger(Number(value)) || Number(value) < min) {
-      throw new InvalidArgumentError(`${name} must be an integer ≥ ${min}`);
-    }
-    return Number(value);
-  };
 }
 
 function instant(value: string): string {

@@ -2,6 +2,7 @@
  * What callers ask of each stream. Handlers in the API resolve references (parent org unit, campaign,
  * activity) by folding their streams and pass them in as states, so `decide` needs no I/O.
  * `today` is the ledger's calendar date at the time of the command (Asia/Shanghai), passed by the caller.
+ * `period` is the folded state of the period stream of the month a new fact is dated in (see periods/period.ts).
  */
 import type {
   ActivityCategory, ActivityFacts, DonatedItem, DonationKind, DonorKind, IsoDate, OrgUnitLevel,
@@ -10,6 +11,7 @@ import type {
 import type { ActivityState } from './activities/activity';
 import type { CampaignState } from './campaigns/campaign';
 import type { OrgUnitState } from './org-units/org-unit';
+import type { PeriodState } from './periods/period';
 import type { VolunteerState } from './volunteers/volunteer';
 
 export interface RegisterOrgUnit {
@@ -37,6 +39,8 @@ export interface RecordActivity {
   orgUnit: OrgUnitState;
   /** The campaign's folded state when campaignId is given, else null. */
   campaign: CampaignState | null;
+  /** The lock state of occurredOn's month. */
+  period: PeriodState | null;
 }
 export interface CorrectActivity {
   type: 'CorrectActivity';
@@ -64,10 +68,15 @@ export interface LogHours {
   data: { volunteerId: string; entryId: string; activityId: string | null; servedOn: IsoDate; minutes: number; description: string | null };
   /** The linked activity's folded state when activityId is given, else null. */
   activity: ActivityState | null;
+  /** The lock state of servedOn's month. */
+  period: PeriodState | null;
 }
 export interface VerifyHours {
   type: 'VerifyHours';
-  data: { volunteerId: string; entryId: string };
+  /** `reason` is required only when the entry lies in a locked month: a late change must say why. */
+  data: { volunteerId: string; entryId: string; reason: string | null };
+  /** The lock state of the entry's servedOn month; null when the entry is unknown. */
+  period: PeriodState | null;
 }
 export interface RejectHours {
   type: 'RejectHours';
@@ -86,6 +95,8 @@ export interface ReceiveDonation {
     reference: string | null; items: DonatedItem[];
   };
   orgUnit: OrgUnitState;
+  /** The lock state of receivedOn's month. */
+  period: PeriodState | null;
 }
 export interface RefundDonation {
   type: 'RefundDonation';
@@ -104,5 +115,16 @@ export interface DisburseFunds {
   orgUnit: OrgUnitState;
   /** The linked activity's folded state when activityId is given, else null. */
   activity: ActivityState | null;
+  /** The lock state of paidOn's month. */
+  period: PeriodState | null;
 }
 export type CampaignCommand = LaunchCampaign | ReceiveDonation | RefundDonation | DisburseFunds;
+
+export interface LockPeriod {
+  type: 'LockPeriod';
+  /** The ledger's calendar date now; months after its month cannot be locked. */
+  today: IsoDate;
+  data: { month: string; orgUnitId: string; reason: string | null };
+  orgUnit: OrgUnitState;
+}
+export type PeriodCommand = LockPeriod;

@@ -29,6 +29,13 @@ export function ledgerToday(now: Date): IsoDate {
   return new Date(now.getTime() + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10);
 }
 
+const CALENDAR_MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
+
+/** True for a calendar month `YYYY-MM` in the years 1900–2999 (the key of period locks). */
+export function isCalendarMonth(value: unknown): value is string {
+  return typeof value === 'string' && CALENDAR_MONTH.test(value) && isCalendarDate(`${value}-01`);
+}
+
 /** The `YYYY-MM` month a calendar date falls in (the key of month breakdowns). */
 export function monthOf(date: IsoDate): string {
   return date.slice(0, 7);

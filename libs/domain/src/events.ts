@@ -111,18 +111,30 @@ export interface HoursLogged {
 }
 export interface HoursVerified {
   type: 'HoursVerified';
-  data: { volunteerId: string; entryId: string };
+  /** `reason` only when the entry lies in a locked period (a late correction must say why); absent otherwise. */
+  data: { volunteerId: string; entryId: string; reason?: string };
 }
 export interface HoursRejected {
   type: 'HoursRejected';
   data: { volunteerId: string; entryId: string; reason: string };
 }
 
+// ---- period locks: stream period-{YYYY-MM}
+/**
+ * A month closed for an org unit's subtree once its figures were reported: new facts dated inside it are
+ * refused, and corrections (which carry a reason) are listed as late by the changes read model.
+ */
+export interface PeriodLocked {
+  type: 'PeriodLocked';
+  data: { month: string; orgUnitId: string; orgPath: OrgPath; reason: string | null };
+}
+
 export type OrgUnitEvent = OrgUnitRegistered;
+export type PeriodEvent = PeriodLocked;
 export type CampaignEvent = CampaignLaunched | DonationReceived | DonationRefunded | FundsDisbursed;
 export type ActivityEvent = ActivityRecorded | ActivityCorrected | ActivityVoided;
 export type VolunteerEvent = VolunteerRegistered | HoursLogged | HoursVerified | HoursRejected;
-export type LedgerEvent = OrgUnitEvent | CampaignEvent | ActivityEvent | VolunteerEvent;
+export type LedgerEvent = OrgUnitEvent | CampaignEvent | ActivityEvent | VolunteerEvent | PeriodEvent;
 export type LedgerEventType = LedgerEvent['type'];
 
 /** Current schema version of each event type; upcasters (history issue) raise older shapes to these. */
@@ -130,6 +142,7 @@ export const EVENT_SCHEMA_VERSIONS: Record<LedgerEventType, number> = {
   OrgUnitRegistered: 1, CampaignLaunched: 1, DonationReceived: 1, DonationRefunded: 1, FundsDisbursed: 1,
   ActivityRecorded: 1, ActivityCorrected: 1, ActivityVoided: 1,
   VolunteerRegistered: 1, HoursLogged: 1, HoursVerified: 1, HoursRejected: 1,
+  PeriodLocked: 1,
 };
 
 /** Who and why, carried by every event. Time and ids come in here, so `decide` stays deterministic. */
@@ -148,4 +161,6 @@ export const streams = {
   campaign: (id: string) => `campaign-${id}`,
   activity: (id: string) => `activity-${id}`,
   volunteer: (id: string) => `volunteer-${id}`,
+  /** One stream per calendar month (`YYYY-MM`) holds every lock of that month. */
+  period: (month: string) => `period-${month}`,
 } as const;

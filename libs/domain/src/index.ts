@@ -9,3 +9,4 @@ export * from './org-units/org-unit';
 export * from './campaigns/campaign';
 export * from './activities/activity';
 export * from './volunteers/volunteer';
+export * from './periods/period';

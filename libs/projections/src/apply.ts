@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { RecordedEvent } from '@tongxin/event-store';
 import { ActivityLinks } from './activity-links';
+import { CHANGE_COLUMNS, type ChangeRow, type PeriodLockRow } from './changes';
 import { entityKey } from './entity-key';
 import {
   LedgerFold, type ActivityVersion, type CampaignRow, type DisbursementRow, type DonationRow, type FactStore, type HourVersion,
@@ -21,6 +22,8 @@ interface OpenActivity extends ActivityVersion {
 class SqliteFactStore implements FactStore<OpenActivity, OpenEntry> {
   readonly activities: ActivityLinks;
   readonly hours: HourEntries;
+  /** Every lock, read once (they are few) and again after a lock is recorded or the caches are dropped. */
+  private locks: PeriodLockRow[] | undefined;
 
   constructor(private readonly sql: Statements) {
     this.activities = new ActivityLinks(sql);
@@ -86,10 +89,24 @@ class SqliteFactStore implements FactStore<OpenActivity, OpenEntry> {
     this.sql.registerVolunteer.run(v.id, v.org_unit_id, v.org_path, pos, at);
   }
 
+  periodLocks(): readonly PeriodLockRow[] {
+    return (this.locks ??= this.sql.selectPeriodLocks.all() as PeriodLockRow[]);
+  }
+
+  lockPeriod(l: PeriodLockRow, pos: number, at: number): void {
+    this.sql.lockPeriod.run(l.month, l.org_unit_id, l.org_path, l.reason, l.actor, pos, at);
+    this.locks = undefined;
+  }
+
+  insertChange(c: ChangeRow): void {
+    this.sql.insertChange.run(CHANGE_COLUMNS.map((column) => c[column]));
+  }
+
   /** Caches mirror committed rows only: after a rollback, or another writer's commit, they start over. */
   forget(): void {
     this.activities.clear();
     this.hours.clear();
+    this.locks = undefined;
   }
 }
 

@@ -1,9 +1,12 @@
 import type { RecordedEvent } from '@tongxin/event-store';
 import { LedgerFold, type FactStore } from './fold';
 
-/** Records the `at` of every donation the fold inserts; nothing else is called for these events. */
+/** Records the `at` of every donation the fold inserts; no period is locked, and nothing else is called for these events. */
 function recordingStore(ats: number[]): FactStore {
-  return { insertDonation: (_row: unknown, _pos: number, at: number) => ats.push(at) } as unknown as FactStore;
+  return {
+    insertDonation: (_row: unknown, _pos: number, at: number) => ats.push(at),
+    periodLocks: () => [],
+  } as unknown as FactStore;
 }
 
 function donation(position: number, recordedAt: string): RecordedEvent {

@@ -1,8 +1,10 @@
 import {
-  upcast, type ActivityCorrected, type ActivityFacts, type ActivityRecorded, type CampaignLaunched, type DonationReceived,
-  type DonationRefunded, type FundsDisbursed, type HoursLogged, type OrgUnitRegistered, type VolunteerRegistered,
+  upcast, type ActivityCorrected, type ActivityFacts, type ActivityRecorded, type ActivityVoided, type CampaignLaunched,
+  type DonationReceived, type DonationRefunded, type FundsDisbursed, type HoursLogged, type HoursRejected, type HoursVerified,
+  type OrgUnitRegistered, type PeriodLocked, type VolunteerRegistered,
 } from '@tongxin/domain';
 import type { RecordedEvent } from '@tongxin/event-store';
+import { coveringLock, type ChangeEntityType, type ChangeKind, type ChangeRow, type PeriodLockRow } from './changes';
 import { entityKey } from './entity-key';
 import { encodeOrgPath } from './org-path';
 
@@ -66,6 +68,44 @@ export interface FactStore<A extends ActivityVersion = ActivityVersion, H extend
   registerOrgUnit(row: OrgUnitRow, pos: number, at: number): void;
   registerCampaign(row: CampaignRow, pos: number, at: number): void;
   registerVolunteer(row: VolunteerRow, pos: number, at: number): void;
+
+  /** Every period lock recorded so far (few: a handful per unit and month), in log order. */
+  periodLocks(): readonly PeriodLockRow[];
+  lockPeriod(row: PeriodLockRow, pos: number, at: number): void;
+  insertChange(row: ChangeRow): void;
+}
+
+/** The counted fields of an activity version, as the API names them (before/after of a change). */
+function activityFigures(a: ActivityVersion): Record<string, unknown> {
+  return {
+    campaignId: a.campaign_id, category: a.category, venueType: a.venue_type, occurredOn: a.occurred_on,
+    participants: a.participants, beneficiaries: a.beneficiaries, materialsDistributed: a.materials_distributed,
+  };
+}
+
+function hourFigures(h: HourVersion): Record<string, unknown> {
+  return { status: h.verified === 1 ? 'verified' : 'pending', servedOn: h.served_on, minutes: h.minutes, campaignId: h.campaign_id };
+}
+
+/** One side of a change: where and when the figures it moves count. */
+interface ChangeSide { campaign_id: string | null; category: string | null; venue_type: string | null; date: string }
+
+function activitySide(a: ActivityVersion): ChangeSide {
+  return { campaign_id: a.campaign_id, category: a.category, venue_type: a.venue_type, date: a.occurred_on };
+}
+
+function plainSide(campaignId: string | null, date: string): ChangeSide {
+  return { campaign_id: campaignId, category: null, venue_type: null, date };
+}
+
+interface ChangeSpec {
+  kind: ChangeKind;
+  entity: [ChangeEntityType, string, string | null];
+  orgPath: string;
+  before: ChangeSide;
+  after: ChangeSide;
+  values: [Record<string, unknown> | null, Record<string, unknown> | null];
+  reason: string | null;
 }
 
 /** Payloads are trusted: the domain decided them and the store recorded them as JSON objects. */
@@ -102,71 +142,107 @@ export class LedgerFold {
     const event = upcast(recorded);
     const pos = event.position;
     const at = this.recordedMs(event.recordedAt);
+    const change = (spec: ChangeSpec) => this.recordChange(store, event, at, spec);
     switch (event.type) {
       case 'HoursLogged': {
         const d = dataOf<HoursLogged['data']>(event);
         // Not in this read model (the domain never allows it): trust the event's campaign.
         const activity = d.activityId === null ? undefined
           : store.activityLink(d.activityId) ?? { recordedPos: 0, campaignId: d.campaignId };
-        store.insertHours({
+        const row: HourVersion = {
           entry_key: entityKey(d.volunteerId, d.entryId), activity_pos: activity ? activity.recordedPos : null,
           volunteer_id: d.volunteerId, entry_id: d.entryId, activity_id: d.activityId, org_path: this.path(d.orgPath),
           // The linked activity's campaign as the log knows it now; corrections re-version these rows later.
           campaign_id: activity ? activity.campaignId : null, served_on: d.servedOn, minutes: d.minutes, verified: 0,
-        }, pos, at);
+        };
+        store.insertHours(row, pos, at);
+        this.lateEntry(store, change, ['hourEntry', d.entryId, d.volunteerId], row.org_path, plainSide(row.campaign_id, d.servedOn),
+          () => hourFigures(row));
         return;
       }
       case 'HoursVerified': {
-        const d = dataOf<{ volunteerId: string; entryId: string }>(event);
+        const d = dataOf<HoursVerified['data']>(event);
         const open = store.openHours(d.volunteerId, d.entryId);
         if (!open || open.verified === 1) return;
         store.closeHours(open, pos, at);
         const verified = hourFields(open);
         verified.verified = 1;
+        // Listed only when late: verifying on time is the normal course, not a change to a reported figure.
+        this.lateEntry(store, change, ['hourEntry', d.entryId, d.volunteerId], open.org_path,
+          plainSide(open.campaign_id, open.served_on), () => hourFigures(verified), 'verification', hourFigures(open), d.reason ?? null);
         store.insertHours(verified, pos, at);
         return;
       }
       case 'HoursRejected': {
         // Only a rejection takes hours out of the totals.
-        const d = dataOf<{ volunteerId: string; entryId: string }>(event);
+        const d = dataOf<HoursRejected['data']>(event);
         const open = store.openHours(d.volunteerId, d.entryId);
-        if (open) store.closeHours(open, pos, at);
+        if (!open) return;
+        store.closeHours(open, pos, at);
+        const side = plainSide(open.campaign_id, open.served_on);
+        change({ kind: 'rejection', entity: ['hourEntry', d.entryId, d.volunteerId], orgPath: open.org_path, before: side, after: side,
+          values: [hourFigures(open), { status: 'rejected' }], reason: d.reason });
         return;
       }
       case 'ActivityRecorded': {
         const d = dataOf<ActivityRecorded['data']>(event);
-        store.insertActivity({
+        const row: ActivityVersion = {
           activity_key: entityKey(d.activityId), activity_id: d.activityId, recorded_pos: pos, org_path: this.path(d.orgPath),
           campaign_id: d.campaignId, category: d.category, venue_type: d.venueType, occurred_on: d.occurredOn,
           participants: d.participants, beneficiaries: d.beneficiaries, materials_distributed: d.materialsDistributed,
-        }, pos, at);
+        };
+        store.insertActivity(row, pos, at);
+        this.lateEntry(store, change, ['activity', d.activityId, null], row.org_path, activitySide(row), () => activityFigures(row));
         return;
       }
       case 'ActivityCorrected':
-        return this.correctActivity(store, dataOf<ActivityCorrected['data']>(event), pos, at);
+        return this.correctActivity(store, dataOf<ActivityCorrected['data']>(event), pos, at, change);
       case 'ActivityVoided': {
         // Hours logged against a voided activity keep counting: the volunteers served all the same,
         // and only a rejection of the entry itself removes hours.
-        const open = store.openActivity(dataOf<{ activityId: string }>(event).activityId);
-        if (open) store.closeActivity(open, pos, at);
+        const d = dataOf<ActivityVoided['data']>(event);
+        const open = store.openActivity(d.activityId);
+        if (!open) return;
+        store.closeActivity(open, pos, at);
+        const side = activitySide(open);
+        change({ kind: 'void', entity: ['activity', d.activityId, null], orgPath: open.org_path, before: side, after: side,
+          values: [activityFigures(open), null], reason: d.reason });
         return;
       }
       case 'DonationReceived': {
         const d = dataOf<DonationReceived['data']>(event);
-        store.insertDonation({ donation_id: d.donationId, campaign_id: d.campaignId, org_path: this.path(d.orgPath), kind: d.kind,
+        const orgPath = this.path(d.orgPath);
+        store.insertDonation({ donation_id: d.donationId, campaign_id: d.campaignId, org_path: orgPath, kind: d.kind,
           amount: d.amount, received_on: d.receivedOn }, pos, at);
+        this.lateEntry(store, change, ['donation', d.donationId, null], orgPath, plainSide(d.campaignId, d.receivedOn),
+          () => ({ kind: d.kind, amount: d.amount, receivedOn: d.receivedOn }));
         return;
       }
       case 'DonationRefunded': {
         const d = dataOf<DonationRefunded['data']>(event);
+        const orgPath = this.path(d.orgPath);
         store.insertRefund({ refund_id: d.refundId, donation_id: d.donationId, campaign_id: d.campaignId,
-          org_path: this.path(d.orgPath), kind: d.kind, amount: d.amount, refunded_on: d.refundedOn }, pos, at);
+          org_path: orgPath, kind: d.kind, amount: d.amount, refunded_on: d.refundedOn }, pos, at);
+        const side = plainSide(d.campaignId, d.refundedOn);
+        change({ kind: 'refund', entity: ['refund', d.refundId, d.donationId], orgPath, before: side, after: side,
+          values: [null, { amount: d.amount, refundedOn: d.refundedOn }], reason: d.reason });
         return;
       }
       case 'FundsDisbursed': {
         const d = dataOf<FundsDisbursed['data']>(event);
-        store.insertDisbursement({ disbursement_id: d.disbursementId, campaign_id: d.campaignId, org_path: this.path(d.orgPath),
+        const orgPath = this.path(d.orgPath);
+        store.insertDisbursement({ disbursement_id: d.disbursementId, campaign_id: d.campaignId, org_path: orgPath,
           amount: d.amount, beneficiaries: d.beneficiaries, activity_id: d.activityId, paid_on: d.paidOn }, pos, at);
+        const side = plainSide(d.campaignId, d.paidOn);
+        change({ kind: 'disbursement', entity: ['disbursement', d.disbursementId, null], orgPath, before: side, after: side,
+          values: [null, { amount: d.amount, paidOn: d.paidOn, purpose: d.purpose, beneficiaries: d.beneficiaries }], reason: null });
+        return;
+      }
+      case 'PeriodLocked': {
+        const d = dataOf<PeriodLocked['data']>(event);
+        const actor = event.metadata?.actor;
+        store.lockPeriod({ month: d.month, org_unit_id: d.orgUnitId, org_path: this.path(d.orgPath), reason: d.reason,
+          actor: typeof actor === 'string' ? actor : null }, pos, at);
         return;
       }
       case 'OrgUnitRegistered': {
@@ -192,8 +268,42 @@ export class LedgerFold {
     }
   }
 
+  /**
+   * A new fact (or an on-time verification) that lies in a locked period: the domain refuses these, so only one
+   * that raced the lock, or an imported history, gets here; it is listed as a late change all the same.
+   */
+  private lateEntry<A extends ActivityVersion, H extends HourVersion>(
+    store: FactStore<A, H>, change: (spec: ChangeSpec) => void, entity: ChangeSpec['entity'], orgPath: string, side: ChangeSide,
+    after: () => Record<string, unknown>, kind: ChangeKind = 'late_entry', before: Record<string, unknown> | null = null,
+    reason: string | null = null,
+  ): void {
+    const locks = store.periodLocks();
+    if (locks.length === 0 || !coveringLock(locks, side.date.slice(0, 7), orgPath)) return;
+    change({ kind, entity, orgPath, before: side, after: side, values: [before, after()], reason });
+  }
+
+  private recordChange<A extends ActivityVersion, H extends HourVersion>(
+    store: FactStore<A, H>, event: RecordedEvent, at: number, spec: ChangeSpec,
+  ): void {
+    const locks = store.periodLocks();
+    const lock = locks.length === 0 ? undefined
+      : coveringLock(locks, spec.before.date.slice(0, 7), spec.orgPath) ?? coveringLock(locks, spec.after.date.slice(0, 7), spec.orgPath);
+    const actor = event.metadata?.actor;
+    const [before, after] = spec.values;
+    store.insertChange({
+      position: event.position, recorded_at: at, kind: spec.kind, event_type: event.type,
+      entity_type: spec.entity[0], entity_id: spec.entity[1], parent_id: spec.entity[2], org_path: spec.orgPath,
+      b_campaign_id: spec.before.campaign_id, b_category: spec.before.category, b_venue_type: spec.before.venue_type,
+      b_date: spec.before.date, a_campaign_id: spec.after.campaign_id, a_category: spec.after.category,
+      a_venue_type: spec.after.venue_type, a_date: spec.after.date,
+      before_json: before === null ? null : JSON.stringify(before), after_json: after === null ? null : JSON.stringify(after),
+      reason: spec.reason, actor: typeof actor === 'string' ? actor : null,
+      locked_month: lock ? lock.month : null, locked_org_unit_id: lock ? lock.org_unit_id : null,
+    });
+  }
+
   private correctActivity<A extends ActivityVersion, H extends HourVersion>(
-    store: FactStore<A, H>, d: ActivityCorrected['data'], pos: number, at: number,
+    store: FactStore<A, H>, d: ActivityCorrected['data'], pos: number, at: number, change: (spec: ChangeSpec) => void,
   ): void {
     const changes = d.changes as Partial<Record<string, unknown>>;
     if (!correctsCountedFields(changes)) return;
@@ -203,12 +313,25 @@ export class LedgerFold {
       Object.hasOwn(changes, field) ? (changes[field] as ActivityFacts[K]) : current;
     const campaignId = pick('campaignId', open.campaign_id);
     store.closeActivity(open, pos, at);
-    store.insertActivity({
+    const corrected: ActivityVersion = {
       activity_key: open.activity_key, activity_id: open.activity_id, recorded_pos: open.recorded_pos, org_path: open.org_path,
       campaign_id: campaignId, category: pick('category', open.category as never), venue_type: pick('venueType', open.venue_type as never),
       occurred_on: pick('occurredOn', open.occurred_on), participants: pick('participants', open.participants),
       beneficiaries: pick('beneficiaries', open.beneficiaries), materials_distributed: pick('materialsDistributed', open.materials_distributed),
-    }, pos, at);
+    };
+    // Before/after of the counted fields the correction changed (title and notes move no figure).
+    const before: Record<string, unknown> = {};
+    const after: Record<string, unknown> = {};
+    const previous = activityFigures(open);
+    const next = activityFigures(corrected);
+    for (const field of COUNTED_FIELDS) {
+      if (previous[field] === next[field]) continue;
+      before[field] = previous[field];
+      after[field] = next[field];
+    }
+    change({ kind: 'correction', entity: ['activity', d.activityId, null], orgPath: open.org_path, before: activitySide(open),
+      after: activitySide(corrected), values: [before, after], reason: d.reason });
+    store.insertActivity(corrected, pos, at);
     if (campaignId !== open.campaign_id) {
       // Linked hours follow their activity's campaign; new versions keep "as of before" on the old one.
       for (const hours of store.openHoursOfActivity(d.activityId, open.recorded_pos)) {

@@ -12,3 +12,6 @@ export {
 export { rebuildReadModel, PROJECTIONS, type RebuildOptions, type RebuildSummary } from './rebuild';
 export { verifyReadModel, type RowDifference, type VerifyOptions, type VerifyResult } from './verify';
 export { replayLog, type ReplayProgress } from './replay';
+export {
+  CHANGE_KINDS, DEFAULT_CHANGES_LIMIT, type ChangeKind, type ChangeView, type ChangesFilter, type ChangesPage,
+} from './changes';

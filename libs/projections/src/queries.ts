@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { changesPlan, type ChangesFilter, type ChangesPage } from './changes';
 import { FACT_TABLES, keyExpression, SQLITE_DIALECT, type FactTable, type SqlDialect } from './fact-tables';
 import { CATEGORY_LABELS, monthLabel, NO_DIMENSION_LABEL, ownLevelLabel, VENUE_TYPE_LABELS } from './labels';
 import { decodeOrgPath, subtreeEnd } from './org-path';
@@ -212,6 +213,10 @@ export class LedgerQueries {
 
   orgUnit(id: string): OrgUnitView | undefined {
     return runPlanSync(orgUnitPlan(id), this.execute);
+  }
+
+  changes(filter: ChangesFilter): ChangesPage {
+    return runPlanSync(changesPlan(filter), this.execute);
   }
 
   private cached(sql: string): Database.Statement {

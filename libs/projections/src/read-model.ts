@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { RecordedEvent } from '@tongxin/event-store';
 import { LedgerProjection } from './apply';
+import type { ChangesFilter, ChangesPage } from './changes';
 import { LedgerQueries } from './queries';
 import { createQueryIndexes, dropQueryIndexes, hasQueryIndexes, prepareReadModelDatabase } from './schema';
 import type { Breakdown, BreakdownDimension, OrgUnitView, Totals, TotalsFilter } from './types';
@@ -30,6 +31,8 @@ export interface LedgerReadModelPort extends ProjectionTarget {
   totals(filter?: TotalsFilter): MaybePromise<Totals>;
   breakdown(by: BreakdownDimension, filter?: TotalsFilter): MaybePromise<Breakdown>;
   orgUnit(id: string): MaybePromise<OrgUnitView | undefined>;
+  /** Corrections, voids, rejections, refunds, disbursements and late facts, in log order (changes.ts). */
+  changes(filter?: ChangesFilter): MaybePromise<ChangesPage>;
   close(): MaybePromise<void>;
 }
 
@@ -67,6 +70,10 @@ export class LedgerReadModel implements LedgerReadModelPort {
 
   orgUnit(id: string): OrgUnitView | undefined {
     return this.readSnapshot(() => this.queries.orgUnit(id));
+  }
+
+  changes(filter: ChangesFilter = {}): ChangesPage {
+    return this.readSnapshot(() => this.queries.changes(filter));
   }
 
   beginBulkReplay(): void {

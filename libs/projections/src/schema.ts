@@ -13,7 +13,7 @@ import type Database from 'better-sqlite3';
  * Bump READ_MODEL_VERSION whenever the tables or the meaning of a row change: opening a file written by
  * another version drops the tables, and the runner rebuilds them by replaying from position 0.
  */
-export const READ_MODEL_VERSION = 3;
+export const READ_MODEL_VERSION = 4;
 export const PROJECTION_NAME = 'ledger-totals';
 
 /**
@@ -23,7 +23,7 @@ export const PROJECTION_NAME = 'ledger-totals';
 export const GENERATION_KEY = 'generation';
 
 export const READ_MODEL_TABLES = ['checkpoints', 'read_model_meta', 'org_units', 'campaigns', 'volunteers', 'activity_versions',
-  'hour_versions', 'donations', 'refunds', 'disbursements'] as const;
+  'hour_versions', 'donations', 'refunds', 'disbursements', 'period_locks', 'changes'] as const;
 
 const DDL = `
 CREATE TABLE IF NOT EXISTS read_model_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -70,6 +70,17 @@ CREATE TABLE IF NOT EXISTS disbursements (
   disbursement_id TEXT NOT NULL, campaign_id TEXT NOT NULL, org_path TEXT NOT NULL, amount INTEGER NOT NULL,
   beneficiaries INTEGER NOT NULL, activity_id TEXT, paid_on TEXT NOT NULL,
   known_from_pos INTEGER NOT NULL, known_from_at INTEGER NOT NULL);
+
+CREATE TABLE IF NOT EXISTS period_locks (
+  month TEXT NOT NULL, org_unit_id TEXT NOT NULL, org_path TEXT NOT NULL, reason TEXT, actor TEXT,
+  known_from_pos INTEGER NOT NULL, known_from_at INTEGER NOT NULL, PRIMARY KEY (month, org_unit_id));
+-- changes.ts explains the rows; few beside the facts (corrections are rare), so the position key serves every query.
+CREATE TABLE IF NOT EXISTS changes (
+  position INTEGER PRIMARY KEY, recorded_at INTEGER NOT NULL, kind TEXT NOT NULL, event_type TEXT NOT NULL,
+  entity_type TEXT NOT NULL, entity_id TEXT NOT NULL, parent_id TEXT, org_path TEXT NOT NULL,
+  b_campaign_id TEXT, b_category TEXT, b_venue_type TEXT, b_date TEXT NOT NULL,
+  a_campaign_id TEXT, a_category TEXT, a_venue_type TEXT, a_date TEXT NOT NULL,
+  before_json TEXT, after_json TEXT, reason TEXT, actor TEXT, locked_month TEXT, locked_org_unit_id TEXT);
 `;
 
 /**

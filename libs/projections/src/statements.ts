@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { CHANGE_COLUMNS } from './changes';
 
 /**
  * Every write the projection makes, prepared once. Positional parameters: binding them is measurably
@@ -40,6 +41,11 @@ export function prepareStatements(db: Database.Database) {
       known_from_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`),
     registerCampaign: db.prepare(`INSERT INTO campaigns (id, name, org_unit_id, org_path, starts_on, ends_on,
       known_from_pos, known_from_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`),
+    selectPeriodLocks: db.prepare('SELECT month, org_unit_id, org_path, reason, actor FROM period_locks ORDER BY known_from_pos'),
+    lockPeriod: db.prepare(`INSERT INTO period_locks (month, org_unit_id, org_path, reason, actor, known_from_pos, known_from_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (month, org_unit_id) DO NOTHING`),
+    insertChange: db.prepare(`INSERT INTO changes (${CHANGE_COLUMNS.join(', ')}) VALUES (${CHANGE_COLUMNS.map(() => '?').join(', ')})`),
+
     registerVolunteer: db.prepare(`INSERT INTO volunteers (id, org_unit_id, org_path, known_from_pos, known_from_at)
       VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`),
   };

@@ -24,6 +24,8 @@ const ROW_KEYS: Record<ComparedTable, readonly string[]> = {
   donations: ['donation_id'],
   refunds: ['refund_id'],
   disbursements: ['disbursement_id'],
+  period_locks: ['month', 'org_unit_id'],
+  changes: ['position'],
 };
 
 export interface RowDifference {

@@ -1,5 +1,5 @@
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { activityDecider, campaignDecider, ledgerToday, streams } from '@tongxin/domain';
+import { activityDecider, campaignDecider, ledgerToday, monthOf, periodDecider, streams } from '@tongxin/domain';
 import { newId } from '../http/ids';
 import type { CommandContext, CommandResult } from '../ledger/command-context';
 import { CommandExecutor } from '../ledger/command-executor';
@@ -31,6 +31,7 @@ export class DisburseFundsHandler implements ICommandHandler<DisburseFundsComman
         },
         orgUnit: await this.executor.orgUnit(body.orgUnitId),
         activity: body.activityId ? (await this.executor.load(streams.activity(body.activityId), activityDecider)).state : null,
+        period: (await this.executor.load(streams.period(monthOf(body.paidOn)), periodDecider)).state,
       }),
     });
   }

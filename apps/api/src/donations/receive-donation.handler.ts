@@ -1,5 +1,5 @@
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { campaignDecider, ledgerToday, streams } from '@tongxin/domain';
+import { campaignDecider, ledgerToday, monthOf, periodDecider, streams } from '@tongxin/domain';
 import { newId } from '../http/ids';
 import type { CommandContext, CommandResult } from '../ledger/command-context';
 import { CommandExecutor } from '../ledger/command-executor';
@@ -36,6 +36,7 @@ export class ReceiveDonationHandler implements ICommandHandler<ReceiveDonationCo
           items: (body.items ?? []).map((i) => ({ description: i.description, quantity: i.quantity, unit: i.unit })),
         },
         orgUnit: await this.executor.orgUnit(body.orgUnitId),
+        period: (await this.executor.load(streams.period(monthOf(body.receivedOn)), periodDecider)).state,
       }),
     });
   }

@@ -18,6 +18,8 @@ export const DOMAIN_ERROR_STATUS: Record<DomainErrorCode, number> = {
   REFUND_EXCEEDS_DONATION: 409,
   INSUFFICIENT_BALANCE: 409,
   DUPLICATE_ENTRY: 409,
+  PERIOD_LOCKED: 409,
+  PERIOD_ALREADY_LOCKED: 409,
 };
 
 /** Framework errors raised before a controller runs (body parsing), by Fastify code. */

@@ -41,3 +41,26 @@ export class BreakdownQueryDto extends StatsQueryDto {
   @IsIn(BREAKDOWN_DIMENSIONS)
   by!: BreakdownBy;
 }
+
+/** `GET /stats/changes`: the totals' filters, plus the recorded-time window and paging. */
+export class ChangesQueryDto extends StatsQueryDto {
+  /** Changes recorded at or after this instant. */
+  @Optional() @IsInstant()
+  since?: string;
+
+  /** Changes recorded at or before this instant (with `asOf` too: the earlier of the two). */
+  @Optional() @IsInstant()
+  until?: string;
+
+  /** `true`: only changes that touched a locked period (late corrections, and facts that reached a locked month). */
+  @Optional() @IsIn(['true', 'false'])
+  late?: 'true' | 'false';
+
+  /** The previous page's `next`: changes after this global position. */
+  @Optional() @IsString() @Matches(/^\d{1,15}$/, { message: 'after must be a non-negative integer' })
+  after?: string;
+
+  /** 1–1000, default 100. */
+  @Optional() @IsString() @Matches(/^(1000|[1-9]\d{0,2})$/, { message: 'limit must be an integer from 1 to 1000' })
+  limit?: string;
+}

@@ -1,8 +1,8 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { BreakdownQueryDto, StatsQueryDto } from './stats-query.dto';
-import { GetBreakdownQuery, GetTotalsQuery } from './stats.handlers';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { BreakdownQueryDto, ChangesQueryDto, StatsQueryDto } from './stats-query.dto';
+import { GetBreakdownQuery, GetChangesQuery, GetTotalsQuery } from './stats.handlers';
 
 @ApiTags('stats')
 @ApiBearerAuth()
@@ -19,5 +19,16 @@ export class StatsController {
   breakdown(@Query() query: BreakdownQueryDto) {
     const { by, ...params } = query;
     return this.queryBus.execute(new GetBreakdownQuery(by, params));
+  }
+
+  /**
+   * Each correction, void, rejection, refund and disbursement that moved a figure — and every late change to a
+   * locked period — with before/after values, reason, actor and time, in log order, a page at a time.
+   */
+  @Get('changes')
+  @ApiOkResponse({ description: '`{ changes: [{ position, recordedAt, kind, eventType, entity, orgUnitId, campaignId, date, '
+    + 'before, after, reason, actor, late, lockedPeriod }], next, position }`; pass `next` as `after` for the next page.' })
+  changes(@Query() query: ChangesQueryDto) {
+    return this.queryBus.execute(new GetChangesQuery(query));
   }
 }

@@ -1,9 +1,9 @@
 import { IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
-import type { BreakdownRow, Totals, TotalsFilter } from '@tongxin/projections';
+import type { BreakdownRow, ChangesPage, Totals, TotalsFilter } from '@tongxin/projections';
 import { DomainError, streams } from '@tongxin/domain';
 import { badRequest } from '../http/problem';
 import { ReadSide } from '../ledger/read-side';
-import type { BreakdownBy, StatsQueryDto } from './stats-query.dto';
+import type { BreakdownBy, ChangesQueryDto, StatsQueryDto } from './stats-query.dto';
 
 export class GetTotalsQuery extends Query<Totals> {
   constructor(readonly params: StatsQueryDto) {
@@ -13,6 +13,12 @@ export class GetTotalsQuery extends Query<Totals> {
 
 export class GetBreakdownQuery extends Query<{ rows: BreakdownRow[]; position: number }> {
   constructor(readonly by: BreakdownBy, readonly params: StatsQueryDto) {
+    super();
+  }
+}
+
+export class GetChangesQuery extends Query<ChangesPage> {
+  constructor(readonly params: ChangesQueryDto) {
     super();
   }
 }
@@ -58,5 +64,30 @@ export class GetBreakdownHandler implements IQueryHandler<GetBreakdownQuery> {
     const filter = await resolveFilter(params, this.readSide);
     const answer = await this.readSide.readModel.breakdown(by, filter);
     return filter.asOf ? { ...answer, position: await this.readSide.positionAsOf(filter.asOf) } : answer;
+  }
+}
+
+/** What moved a figure after the fact, in log order: for auditors after a report was filed. */
+@QueryHandler(GetChangesQuery)
+export class GetChangesHandler implements IQueryHandler<GetChangesQuery> {
+  constructor(private readonly readSide: ReadSide) {}
+
+  async execute({ params }: GetChangesQuery): Promise<ChangesPage> {
+    const since = params.since === undefined ? undefined : Date.parse(params.since);
+    // asOf (the totals' "as the ledger knew it then") bounds the recorded time as `until` does.
+    const bounds = [params.until, params.asOf].filter((instant): instant is string => instant !== undefined).map(Date.parse);
+    const until = bounds.length === 0 ? undefined : Math.min(...bounds);
+    if (since !== undefined && until !== undefined && since > until) {
+      throw badRequest([{ path: params.until === undefined ? 'asOf' : 'until', message: 'until must not be before since' }]);
+    }
+    const { asOf: _, ...filter } = await resolveFilter(params, this.readSide);
+    return this.readSide.readModel.changes({
+      ...filter,
+      since: since === undefined ? undefined : new Date(since).toISOString(),
+      until: until === undefined ? undefined : new Date(until).toISOString(),
+      late: params.late === 'true',
+      after: params.after === undefined ? undefined : Number(params.after),
+      limit: params.limit === undefined ? undefined : Number(params.limit),
+    });
   }
 }

@@ -1,5 +1,5 @@
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { activityDecider, DomainError, ledgerToday, streams, volunteerDecider } from '@tongxin/domain';
+import { activityDecider, DomainError, ledgerToday, monthOf, periodDecider, streams, volunteerDecider } from '@tongxin/domain';
 import { newId } from '../http/ids';
 import type { CommandContext, CommandResult } from '../ledger/command-context';
 import { CommandExecutor } from '../ledger/command-executor';
@@ -29,6 +29,7 @@ export class LogHoursHandler implements ICommandHandler<LogHoursCommand> {
             minutes: body.minutes, description: body.description ?? null,
           },
           activity: body.activityId ? (await this.executor.load(streams.activity(body.activityId), activityDecider)).state : null,
+          period: (await this.executor.load(streams.period(monthOf(body.servedOn)), periodDecider)).state,
         };
       },
     });

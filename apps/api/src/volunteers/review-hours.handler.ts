@@ -1,14 +1,17 @@
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { streams, volunteerDecider } from '@tongxin/domain';
+import { monthOf, periodDecider, streams, volunteerDecider, type PeriodState, type VolunteerState } from '@tongxin/domain';
 import type { CommandContext, CommandResult } from '../ledger/command-context';
 import { CommandExecutor } from '../ledger/command-executor';
 
-/** An organiser's review of one hour entry: verify it, or reject it with a reason. */
+/**
+ * An organiser's review of one hour entry: verify it, or reject it with a reason. A verification inside
+ * a locked month must carry a reason too (it changes that month's verified figures).
+ */
 export class ReviewHoursCommand extends Command<CommandResult> {
   constructor(
     readonly volunteerId: string,
     readonly entryId: string,
-    readonly decision: { verify: true } | { verify: false; reason: string },
+    readonly decision: { verify: true; reason: string | null } | { verify: false; reason: string },
     readonly ctx: CommandContext,
   ) {
     super();
@@ -22,10 +25,17 @@ export class ReviewHoursHandler implements ICommandHandler<ReviewHoursCommand> {
   async execute({ volunteerId, entryId, decision, ctx }: ReviewHoursCommand): Promise<CommandResult> {
     return this.executor.execute({
       streamId: streams.volunteer(volunteerId), decider: volunteerDecider, ctx, id: entryId, status: 200,
-      build: () =>
+      build: async (volunteer) =>
         decision.verify
-          ? { type: 'VerifyHours' as const, data: { volunteerId, entryId } }
+          ? { type: 'VerifyHours' as const, data: { volunteerId, entryId, reason: decision.reason }, period: await this.periodOf(volunteer, entryId) }
           : { type: 'RejectHours' as const, data: { volunteerId, entryId, reason: decision.reason } },
     });
+  }
+
+  /** The lock state of the month the entry was served in; null when there is no such entry. */
+  private async periodOf(volunteer: VolunteerState, entryId: string): Promise<PeriodState | null> {
+    const entry = Object.hasOwn(volunteer.entries, entryId) ? volunteer.entries[entryId] : undefined;
+    if (!entry) return null;
+    return (await this.executor.load(streams.period(monthOf(entry.servedOn)), periodDecider)).state;
   }
 }

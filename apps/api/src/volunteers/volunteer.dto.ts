@@ -16,6 +16,12 @@ export class RegisterVolunteerDto {
   phone?: string;
 }
 
+/** A verification needs a reason only when the entry lies in a locked month; the reason is then recorded. */
+export class VerifyHoursDto {
+  @Optional() @Text(500)
+  reason?: string;
+}
+
 export class LogHoursDto {
   @Optional() @IsString() @Matches(ID_PATTERN)
   entryId?: string;

@@ -11,7 +11,7 @@ import { GetVolunteerQuery } from './get-volunteer.handler';
 import { LogHoursCommand } from './log-hours.handler';
 import { RegisterVolunteerCommand } from './register-volunteer.handler';
 import { ReviewHoursCommand } from './review-hours.handler';
-import { LogHoursDto, RegisterVolunteerDto } from './volunteer.dto';
+import { LogHoursDto, RegisterVolunteerDto, VerifyHoursDto } from './volunteer.dto';
 
 @ApiTags('volunteers')
 @ApiBearerAuth()
@@ -31,8 +31,9 @@ export class VolunteersController {
 
   @Post(':id/hours/:entryId/verify')
   @HttpCode(200)
-  async verify(@Param('id') id: string, @Param('entryId') entryId: string, @CommandCtx() ctx: CommandContext, @Res({ passthrough: true }) reply: FastifyReply) {
-    const command = new ReviewHoursCommand(checkPathId(id), checkPathId(entryId, 'entryId'), { verify: true }, ctx);
+  async verify(@Param('id') id: string, @Param('entryId') entryId: string, @Body() body: VerifyHoursDto, @CommandCtx() ctx: CommandContext, @Res({ passthrough: true }) reply: FastifyReply) {
+    const decision = { verify: true as const, reason: body.reason ?? null };
+    const command = new ReviewHoursCommand(checkPathId(id), checkPathId(entryId, 'entryId'), decision, ctx);
     return respond(reply, await this.commandBus.execute(command));
   }
 

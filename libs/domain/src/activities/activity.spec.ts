@@ -4,6 +4,7 @@ import { deciderSpec, expectEvolveLeavesInputUnchanged } from '../testing/decide
 import {
   activityRecorded, campaign, noCampaign, noOrgUnit, org, TODAY, TOMORROW,
 } from '../testing/fixtures';
+import { lockedPeriod, THIS_MONTH } from '../testing/period-events';
 import { activityDecider } from './activity';
 
 const spec = deciderSpec(activityDecider);
@@ -15,7 +16,7 @@ function record(overrides: Partial<RecordActivity['data']> = {}, orgUnit = org.x
     category: 'lecture', venueType: 'community', occurredOn: TODAY, participants: 150, beneficiaries: 90,
     materialsDistributed: 300, location: '新营村文化广场', notes: null, ...overrides,
   };
-  return { type: 'RecordActivity', today: TODAY, data, orgUnit, campaign: data.campaignId === null ? null : linked };
+  return { type: 'RecordActivity', today: TODAY, data, orgUnit, campaign: data.campaignId === null ? null : linked, period: null };
 }
 const voided = (reason = '重复录入'): ActivityVoided => ({ type: 'ActivityVoided', data: { activityId: 'a1', reason } });
 const voidIt = (): VoidActivity => ({ type: 'VoidActivity', data: { activityId: 'a1', reason: '重复录入' } });
@@ -104,5 +105,29 @@ describe('activity evolve', () => {
     expectEvolveLeavesInputUnchanged(activityDecider, [recorded], {
       type: 'ActivityCorrected', data: { activityId: 'a1', changes: { title: '新' }, previous: { title: '民族团结宣讲' }, reason: '错字' },
     });
+  });
+});
+
+describe('activities in a locked month', () => {
+  const mayangJune = lockedPeriod(THIS_MONTH, org.mayang);
+
+  it('refuses a new activity dated inside a month locked for its unit or an ancestor', () => {
+    spec.given([]).when({ ...record(), period: mayangJune }).thenThrows('PERIOD_LOCKED', 'occurredOn');
+    spec.given([]).when({ ...record({ occurredOn: '2024-06-01' }), period: lockedPeriod(THIS_MONTH, org.huaihua) })
+      .thenThrows('PERIOD_LOCKED', 'occurredOn');
+  });
+
+  it('records one in another subtree, below a locked descendant, or in another month', () => {
+    const recorded = [expect.objectContaining({ type: 'ActivityRecorded' })];
+    spec.given([]).when({ ...record({ campaignId: null }, org.zhijiang), period: mayangJune }).then(recorded);
+    spec.given([]).when({ ...record(), period: lockedPeriod(THIS_MONTH, org.grid1) }).then(recorded);
+    spec.given([]).when({ ...record({ occurredOn: '2024-05-31' }), period: lockedPeriod('2024-05') }).then(recorded);
+  });
+
+  it('still corrects and voids one (they carry a reason)', () => {
+    const given = [activityRecorded('a1', org.xinying, 'c1')];
+    spec.given(given).when({ type: 'CorrectActivity', today: TODAY, data: { activityId: 'a1', changes: { participants: 7 }, reason: '核对' }, campaign: null })
+      .then([expect.objectContaining({ type: 'ActivityCorrected' })]);
+    spec.given(given).when(voidIt()).then([voided()]);
   });
 });

@@ -6,6 +6,7 @@ import type {
   ActivityCorrected, ActivityEvent, ActivityFacts, ActivityRecorded, ActivityVoided, CorrectableActivityField,
 } from '../events';
 import type { CampaignState } from '../campaigns/campaign';
+import { requireOpenPeriod } from '../periods/period';
 import { isWithin, requireNotAfterToday, requireOrgUnit } from '../rules';
 
 export interface ActivityState extends ActivityFacts {
@@ -43,6 +44,7 @@ function decideRecord(command: RecordActivity, state: ActivityState): ActivityRe
   const orgUnit = requireOrgUnit(command.orgUnit, data.orgUnitId);
   if (data.campaignId !== null) requireCampaignFor(command.campaign, data.campaignId, orgUnit.orgPath);
   requireNotAfterToday(data.occurredOn, today, 'occurredOn');
+  requireOpenPeriod(command.period, data.occurredOn, orgUnit.orgPath, 'occurredOn');
   return [{
     type: 'ActivityRecorded',
     data: {

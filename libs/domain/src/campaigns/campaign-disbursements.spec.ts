@@ -3,6 +3,7 @@ import { activityDecider } from '../activities/activity';
 import { donationReceived, donationRefunded, fundsDisbursed } from '../testing/campaign-events';
 import { deciderSpec, deepFreeze } from '../testing/decider-spec';
 import { activity, campaignLaunched, noActivity, noOrgUnit, org, TODAY, TOMORROW } from '../testing/fixtures';
+import { lockedPeriod, THIS_MONTH } from '../testing/period-events';
 import { campaignDecider } from './campaign';
 
 const spec = deciderSpec(campaignDecider);
@@ -19,6 +20,7 @@ function disburse(overrides: Partial<DisburseFunds['data']> = {}, orgUnit = org.
     },
     orgUnit,
     activity: overrides.activityId === null ? null : linked,
+    period: null,
   };
 }
 
@@ -67,5 +69,19 @@ describe('DisburseFunds', () => {
     spec.given(funded).when(disburse({ amount: 10_001 })).thenThrows('INSUFFICIENT_BALANCE', 'amount');
     spec.given([...funded, donationReceived('d2', 50_000, 'goods'), donationRefunded('d1', 'r1', 1_000)])
       .when(disburse({ amount: 9_001 })).thenThrows('INSUFFICIENT_BALANCE', 'amount');
+  });
+});
+
+describe('disbursements in a locked month', () => {
+  it('refuses a payment dated inside a month locked for its unit or an ancestor', () => {
+    spec.given(funded).when({ ...disburse(), period: lockedPeriod(THIS_MONTH, org.gaocun) }).thenThrows('PERIOD_LOCKED', 'paidOn');
+    spec.given(funded).when({ ...disburse(), period: lockedPeriod(THIS_MONTH, org.hunan) }).thenThrows('PERIOD_LOCKED', 'paidOn');
+  });
+
+  it('pays under a unit outside the lock, or in another month', () => {
+    const paid = [expect.objectContaining({ type: 'FundsDisbursed' })];
+    spec.given(funded).when({ ...disburse(), period: lockedPeriod(THIS_MONTH, org.zhijiang) }).then(paid);
+    // June's locks say nothing about a May payment.
+    spec.given(funded).when({ ...disburse({ paidOn: '2024-05-31' }), period: lockedPeriod(THIS_MONTH, org.gaocun) }).then(paid);
   });
 });

@@ -2,6 +2,7 @@ import type { ReceiveDonation, RefundDonation } from '../commands';
 import { donationReceived, donationRefunded, fundsDisbursed } from '../testing/campaign-events';
 import { deciderSpec } from '../testing/decider-spec';
 import { campaignLaunched, noOrgUnit, org, TODAY, TOMORROW } from '../testing/fixtures';
+import { lockedPeriod, THIS_MONTH } from '../testing/period-events';
 import { campaignDecider } from './campaign';
 
 const spec = deciderSpec(campaignDecider);
@@ -17,6 +18,7 @@ function receive(overrides: Partial<ReceiveDonation['data']> = {}, orgUnit = org
       receivedOn: TODAY, method: 'bank_transfer', reference: 'BANK-001', items: [], ...overrides,
     },
     orgUnit,
+    period: null,
   };
 }
 
@@ -124,5 +126,25 @@ describe('RefundDonation', () => {
 
   it('refuses a refund dated after today', () => {
     spec.given(received).when(refund({ refundedOn: TOMORROW })).thenThrows('INVALID_VALUE', 'refundedOn');
+  });
+});
+
+describe('donations in a locked month', () => {
+  const mayangJune = lockedPeriod(THIS_MONTH, org.mayang);
+
+  it('refuses a donation received inside a month locked for its unit', () => {
+    spec.given([launched]).when({ ...receive(), period: mayangJune }).thenThrows('PERIOD_LOCKED', 'receivedOn');
+  });
+
+  it('receives one under a unit outside the lock, or in another month', () => {
+    const received = [expect.objectContaining({ type: 'DonationReceived' })];
+    spec.given([launched]).when({ ...receive(), period: lockedPeriod(THIS_MONTH, org.xinying) }).then(received);
+    spec.given([launched]).when({ ...receive({ receivedOn: '2024-05-20' }), period: lockedPeriod('2024-05', org.zhijiang) })
+      .then(received);
+  });
+
+  it('still refunds one (a refund carries a reason)', () => {
+    spec.given([launched, donationReceived('d1', 5_000)]).when(refund())
+      .then([expect.objectContaining({ type: 'DonationRefunded' })]);
   });
 });

@@ -3,6 +3,7 @@ import type { DisburseFunds, ReceiveDonation, RefundDonation } from '../commands
 import { DomainError } from '../errors';
 import type { DonationReceived, DonationRefunded, FundsDisbursed } from '../events';
 import type { OrgUnitState } from '../org-units/org-unit';
+import { requireOpenPeriod } from '../periods/period';
 import { isWithin, requireNotAfterToday, requireOrgUnit } from '../rules';
 import type { CampaignState } from './campaign';
 
@@ -31,6 +32,7 @@ export function decideReceiveDonation(command: ReceiveDonation, state: CampaignS
   }
   const orgUnit = requireUnitInCampaign(state, command.orgUnit, data.orgUnitId);
   requireNotAfterToday(data.receivedOn, today, 'receivedOn');
+  requireOpenPeriod(command.period, data.receivedOn, orgUnit.orgPath, 'receivedOn');
   if (data.kind === 'goods' && data.items.length === 0) {
     throw new DomainError('INVALID_VALUE', 'a goods donation lists at least one item', 'items');
   }
@@ -90,6 +92,7 @@ export function decideDisburseFunds(command: DisburseFunds, state: CampaignState
     throw new DomainError('UNKNOWN_REFERENCE', `activity ${data.activityId} does not exist`, 'activityId');
   }
   requireNotAfterToday(data.paidOn, today, 'paidOn');
+  requireOpenPeriod(command.period, data.paidOn, orgUnit.orgPath, 'paidOn');
   if (data.amount > state.balance) {
     throw new DomainError(
       'INSUFFICIENT_BALANCE', `disbursement of ${data.amount} exceeds the balance ${state.balance}`, 'amount',

@@ -3,6 +3,7 @@ import type { LogHours } from '../commands';
 import { deciderSpec, deepFreeze } from '../testing/decider-spec';
 import { activity, noActivity, org, TODAY, TOMORROW } from '../testing/fixtures';
 import { hoursLogged, hoursRejected, volunteerRegistered } from '../testing/volunteer-events';
+import { lockedPeriod, THIS_MONTH } from '../testing/period-events';
 import { volunteerDecider } from './volunteer';
 
 const spec = deciderSpec(volunteerDecider);
@@ -18,6 +19,7 @@ function logHours(overrides: Partial<LogHours['data']> = {}, linked: ActivitySta
     today: TODAY,
     data: { volunteerId: 'v1', entryId: 'e1', activityId: null, servedOn: TODAY, minutes: 90, description: '布置会场', ...overrides },
     activity: linked,
+    period: null,
   };
 }
 
@@ -74,5 +76,27 @@ describe('LogHours', () => {
   it('refuses more than 1440 minutes on one day', () => {
     spec.given([...registered, hoursLogged('e0', 1000, TODAY)]).when(logHours({ minutes: 441 }))
       .thenThrows('INVALID_VALUE', 'minutes');
+  });
+});
+
+describe('LogHours in a locked month', () => {
+  const zhijiangActivity = activity('a2', org.zhijiang);
+
+  it('refuses service dated inside a month locked where the entry counts: the volunteer\'s unit', () => {
+    spec.given(registered).when({ ...logHours(), period: lockedPeriod(THIS_MONTH, org.mayang) })
+      .thenThrows('PERIOD_LOCKED', 'servedOn');
+  });
+
+  it('refuses it where the linked activity counts, even when the volunteer\'s unit is open', () => {
+    spec.given(registered).when({ ...logHours({ activityId: 'a2' }, zhijiangActivity), period: lockedPeriod(THIS_MONTH, org.zhijiang) })
+      .thenThrows('PERIOD_LOCKED', 'servedOn');
+  });
+
+  it('logs it when the lock covers only the volunteer\'s unit but the activity counts elsewhere, or in another month', () => {
+    const logged = [expect.objectContaining({ type: 'HoursLogged' })];
+    spec.given(registered).when({ ...logHours({ activityId: 'a2' }, zhijiangActivity), period: lockedPeriod(THIS_MONTH, org.mayang) })
+      .then(logged);
+    spec.given(registered).when({ ...logHours({ servedOn: '2024-05-02' }), period: lockedPeriod('2024-05', org.zhijiang) })
+      .then(logged);
   });
 });

@@ -2,6 +2,8 @@ import type { RegisterVolunteer, RejectHours, VerifyHours } from '../commands';
 import { deciderSpec, expectEvolveLeavesInputUnchanged } from '../testing/decider-spec';
 import { noOrgUnit, org } from '../testing/fixtures';
 import { hoursLogged, hoursRejected, hoursVerified, volunteerRegistered } from '../testing/volunteer-events';
+import type { PeriodState } from '../periods/period';
+import { lockedPeriod, THIS_MONTH } from '../testing/period-events';
 import { volunteerDecider } from './volunteer';
 
 const spec = deciderSpec(volunteerDecider);
@@ -14,7 +16,7 @@ function register(orgUnit = org.xinying): RegisterVolunteer {
     orgUnit,
   };
 }
-const verify = (entryId = 'e1'): VerifyHours => ({ type: 'VerifyHours', data: { volunteerId: 'v1', entryId } });
+const verify = (entryId = 'e1'): VerifyHours => ({ type: 'VerifyHours', data: { volunteerId: 'v1', entryId, reason: null }, period: null });
 const reject = (entryId = 'e1'): RejectHours => ({ type: 'RejectHours', data: { volunteerId: 'v1', entryId, reason: '未到场' } });
 
 describe('RegisterVolunteer', () => {
@@ -103,5 +105,34 @@ describe('volunteer evolve', () => {
     ['a rejection', [volunteerRegistered, hoursLogged('e1', 60), hoursVerified('e1')], hoursRejected('e1')],
   ] as const)('leaves the state it is given unchanged by %s', (_, given, event) => {
     expectEvolveLeavesInputUnchanged(volunteerDecider, [...given], event);
+  });
+});
+
+describe('reviewing hours in a locked month', () => {
+  /** e1 was served on 2024-06-10 at xinying. */
+  const mayangJune = lockedPeriod(THIS_MONTH, org.mayang);
+  const verifyWith = (reason: string | null, period: PeriodState | null = mayangJune): VerifyHours =>
+    ({ type: 'VerifyHours', data: { volunteerId: 'v1', entryId: 'e1', reason }, period });
+
+  it('refuses a verification without a reason', () => {
+    spec.given(logged).when(verifyWith(null)).thenThrows('PERIOD_LOCKED', 'reason');
+  });
+
+  it('verifies with a reason and records it', () => {
+    spec.given(logged).when(verifyWith('补录审核')).then([
+      { type: 'HoursVerified', data: { volunteerId: 'v1', entryId: 'e1', reason: '补录审核' } },
+    ]);
+  });
+
+  it('verifies without a reason when the lock covers another subtree, and records a reason whenever one is given', () => {
+    spec.given(logged).when(verifyWith(null, lockedPeriod(THIS_MONTH, org.zhijiang))).then([hoursVerified('e1')]);
+    spec.given(logged).when(verifyWith('复核', null)).then([
+      { type: 'HoursVerified', data: { volunteerId: 'v1', entryId: 'e1', reason: '复核' } },
+    ]);
+  });
+
+  it('does nothing for an entry already verified, and still rejects one (a rejection carries a reason)', () => {
+    spec.given([...logged, hoursVerified('e1')]).when(verifyWith(null)).thenNothing();
+    spec.given(logged).when(reject()).then([hoursRejected('e1')]);
   });
 });

@@ -5,6 +5,7 @@ import { DomainError } from '../errors';
 import type {
   HoursLogged, HoursRejected, HoursVerified, VolunteerEvent, VolunteerRegistered,
 } from '../events';
+import { requireOpenPeriod } from '../periods/period';
 import { requireNotAfterToday, requireOrgUnit } from '../rules';
 
 /** A volunteer's entries on one calendar day, not rejected, may not add up to more than a day. */
@@ -63,6 +64,7 @@ function decideLogHours(command: LogHours, state: VolunteerState): HoursLogged[]
     where = { orgUnitId: activity.orgUnitId, orgPath: activity.orgPath, campaignId: activity.campaignId };
   }
   requireNotAfterToday(data.servedOn, today, 'servedOn');
+  requireOpenPeriod(command.period, data.servedOn, where.orgPath, 'servedOn');
   const minutesThatDay = Object.values(state.entries)
     .filter((entry) => entry.servedOn === data.servedOn && entry.status !== 'rejected')
     .reduce((sum, entry) => sum + entry.minutes, 0);
@@ -89,14 +91,16 @@ function requireEntry(state: VolunteerState, volunteerId: string, entryId: strin
   return state.entries[entryId];
 }
 
+/** Verifying changes the verified figures of the entry's month, so inside a locked month it needs a reason. */
 function decideVerify(command: VerifyHours, state: VolunteerState): HoursVerified[] {
-  const { volunteerId, entryId } = command.data;
+  const { volunteerId, entryId, reason } = command.data;
   const entry = requireEntry(state, volunteerId, entryId);
   if (entry.status === 'rejected') {
     throw new DomainError('INVALID_TRANSITION', `hour entry ${entryId} was rejected and cannot be verified`);
   }
   if (entry.status === 'verified') return [];
-  return [{ type: 'HoursVerified', data: { volunteerId, entryId } }];
+  if (reason === null) requireOpenPeriod(command.period, entry.servedOn, entry.orgPath, 'reason');
+  return [{ type: 'HoursVerified', data: reason === null ? { volunteerId, entryId } : { volunteerId, entryId, reason } }];
 }
 
 function decideReject(command: RejectHours, state: VolunteerState): HoursRejected[] {

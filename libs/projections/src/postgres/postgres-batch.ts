@@ -1,5 +1,6 @@
 import type { PoolClient } from 'pg';
 import type { RecordedEvent } from '@tongxin/event-store';
+import { CHANGE_COLUMNS, type ChangeRow, type PeriodLockRow } from '../changes';
 import { entityKey } from '../entity-key';
 import {
   correctsCountedFields, type ActivityVersion, type CampaignRow, type DisbursementRow, type DonationRow, type FactStore,
@@ -30,10 +31,13 @@ const CACHE_LIMIT = 200_000;
 export class PostgresFactCache {
   readonly activities = new Map<string, { open: BatchActivity | null; link: LinkedActivity }>();
   readonly hours = new Map<string, BatchHours | null>();
+  /** Every period lock (they are few); undefined until read. */
+  locks: PeriodLockRow[] | undefined;
 
   clear(): void {
     this.activities.clear();
     this.hours.clear();
+    this.locks = undefined;
   }
 }
 
@@ -75,6 +79,8 @@ const ORG_UNIT_COLUMNS: Columns = [['id', 'text'], ['name', 'text'], ['level', '
 const CAMPAIGN_COLUMNS: Columns = [['id', 'text'], ['name', 'text'], ['org_unit_id', 'text'], ['org_path', 'text'],
   ['starts_on', 'text'], ['ends_on', 'text'], ...KNOWN_FROM];
 const VOLUNTEER_COLUMNS: Columns = [['id', 'text'], ['org_unit_id', 'text'], ['org_path', 'text'], ...KNOWN_FROM];
+const PERIOD_LOCK_COLUMNS: Columns = [['month', 'text'], ['org_unit_id', 'text'], ['org_path', 'text'], ['reason', 'text'],
+  ['actor', 'text'], ...KNOWN_FROM];
 
 const ACTIVITY_SELECT = `activity_key, activity_id, recorded_pos, org_path, campaign_id, category, venue_type, occurred_on,
   participants, beneficiaries, materials_distributed, known_until_pos`;
@@ -105,6 +111,10 @@ export class PostgresBatch implements FactStore<BatchActivity, BatchHours> {
   private readonly orgUnits = new Map<string, Inserted<OrgUnitRow>>();
   private readonly campaigns = new Map<string, Inserted<CampaignRow>>();
   private readonly volunteers = new Map<string, Inserted<VolunteerRow>>();
+  /** The locks known before this batch and those it records, in log order. */
+  private locks: PeriodLockRow[] = [];
+  private readonly lockRows: Inserted<PeriodLockRow>[] = [];
+  private readonly changeRows: ChangeRow[] = [];
 
   constructor(private readonly cache: PostgresFactCache = new PostgresFactCache()) {}
 
@@ -150,6 +160,12 @@ export class PostgresBatch implements FactStore<BatchActivity, BatchHours> {
         default:
       }
     }
+    if (this.cache.locks === undefined) {
+      const { rows } = await client.query<PeriodLockRow>(
+        'SELECT month, org_unit_id, org_path, reason, actor FROM period_locks ORDER BY known_from_pos');
+      this.cache.locks = rows;
+    }
+    this.locks = [...this.cache.locks];
     const uncachedActivities: string[] = [];
     for (const id of activityIds) {
       const cached = this.cache.activities.get(id);
@@ -290,6 +306,20 @@ export class PostgresBatch implements FactStore<BatchActivity, BatchHours> {
     if (!this.volunteers.has(row.id)) this.volunteers.set(row.id, knownFrom(row, pos, at));
   }
 
+  periodLocks(): readonly PeriodLockRow[] {
+    return this.locks;
+  }
+
+  lockPeriod(row: PeriodLockRow, pos: number, at: number): void {
+    if (this.locks.some((lock) => lock.month === row.month && lock.org_unit_id === row.org_unit_id)) return;
+    this.locks.push(row);
+    this.lockRows.push(knownFrom({ ...row }, pos, at));
+  }
+
+  insertChange(row: ChangeRow): void {
+    this.changeRows.push(row);
+  }
+
   /** Writes the batch. Closes first: they match stored open versions, which the new rows must not be mistaken for. */
   async write(client: PoolClient): Promise<void> {
     // `key = ANY(keys)` beside the join: otherwise the planner hashes every open version of the table (a scan
@@ -316,10 +346,13 @@ export class PostgresBatch implements FactStore<BatchActivity, BatchHours> {
     await insertRows(client, 'org_units', ORG_UNIT_COLUMNS, [...this.orgUnits.values()], 'ON CONFLICT (id) DO NOTHING');
     await insertRows(client, 'campaigns', CAMPAIGN_COLUMNS, [...this.campaigns.values()], 'ON CONFLICT (id) DO NOTHING');
     await insertRows(client, 'volunteers', VOLUNTEER_COLUMNS, [...this.volunteers.values()], 'ON CONFLICT (id) DO NOTHING');
+    await insertRows(client, 'period_locks', PERIOD_LOCK_COLUMNS, this.lockRows, 'ON CONFLICT (month, org_unit_id) DO NOTHING');
+    await copyRows(client, 'changes', CHANGE_COLUMNS, this.changeRows);
   }
 
   /** Call after the batch committed: what it read and wrote becomes what the next batches know. */
   rememberCommitted(): void {
+    this.cache.locks = this.locks;
     for (const [id, link] of this.links) {
       if (link === null) continue; // not in the read model: the next batch looks again
       const open = this.activities.get(id) ?? null;

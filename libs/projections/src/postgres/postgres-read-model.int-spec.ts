@@ -2,7 +2,7 @@ import { createTestDatabase, type TestDatabase } from '@tongxin/event-store/test
 import type { RecordedEvent } from '@tongxin/event-store';
 import { openReadModel, type LedgerReadModel } from '../read-model';
 import { ProjectionRunner } from '../runner';
-import { READ_MODEL_VERSION } from '../schema';
+import { READ_MODEL_TABLES, READ_MODEL_VERSION } from '../schema';
 import { ArrayEventStore } from '../testing/array-event-store';
 import { ReferenceFold } from '../testing/reference-fold';
 import { LedgerLog } from '../testing/ledger-log';
@@ -171,7 +171,7 @@ if (!adminUrl) {
     it('keeps its tables in the schema the URL names, tongxin_read by default', async () => {
       const model = await open(database.url);
       expect(model.schema).toBe('tongxin_read');
-      expect(await model.query("SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = 'tongxin_read'")).toEqual([{ n: 10 }]);
+      expect(await model.query("SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = 'tongxin_read'")).toEqual([{ n: READ_MODEL_TABLES.length }]);
       await expect(openPostgresReadModel(urlOf('Robert"); DROP'))).rejects.toThrow(/schema/);
     });
   });

@@ -1,6 +1,7 @@
 import { Pool, type PoolClient } from 'pg';
 import { upcast } from '@tongxin/domain';
 import { checkoutClient, isPostgresUnavailable, StoreUnavailableError, type RecordedEvent } from '@tongxin/event-store';
+import { changesPlan, type ChangesFilter, type ChangesPage } from '../changes';
 import { POSTGRES_DIALECT } from '../fact-tables';
 import { LedgerFold } from '../fold';
 import {
@@ -121,6 +122,10 @@ export class PostgresReadModel implements LedgerReadModelPort {
 
   orgUnit(id: string): Promise<OrgUnitView | undefined> {
     return this.read(orgUnitPlan(id));
+  }
+
+  changes(filter: ChangesFilter = {}): Promise<ChangesPage> {
+    return this.read(changesPlan(filter));
   }
 
   async beginBulkReplay(): Promise<void> {

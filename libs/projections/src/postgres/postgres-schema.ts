@@ -1,5 +1,5 @@
 import type { Pool, PoolClient } from 'pg';
-import { PROJECTION_NAME, READ_MODEL_VERSION } from '../schema';
+import { PROJECTION_NAME, READ_MODEL_TABLES, READ_MODEL_VERSION } from '../schema';
 
 /**
  * The read model's tables in PostgreSQL: the same rows as the SQLite model (schema.ts explains them).
@@ -7,8 +7,7 @@ import { PROJECTION_NAME, READ_MODEL_VERSION } from '../schema';
  * Text compared as a range (org paths, `YYYY-MM-DD` dates) or sorted by the database (ids) is COLLATE "C",
  * so it compares bytes exactly as SQLite's BINARY does, whatever the database's default collation.
  */
-const TABLES = ['checkpoints', 'read_model_meta', 'org_units', 'campaigns', 'volunteers', 'activity_versions',
-  'hour_versions', 'donations', 'refunds', 'disbursements'] as const;
+const TABLES = READ_MODEL_TABLES;
 
 const C = 'COLLATE "C"';
 
@@ -52,6 +51,16 @@ CREATE TABLE IF NOT EXISTS disbursements (
   disbursement_id text NOT NULL, campaign_id text NOT NULL, org_path text ${C} NOT NULL, amount bigint NOT NULL,
   beneficiaries integer NOT NULL, activity_id text, paid_on text ${C} NOT NULL,
   known_from_pos bigint NOT NULL, known_from_at bigint NOT NULL);
+
+CREATE TABLE IF NOT EXISTS period_locks (
+  month text ${C} NOT NULL, org_unit_id text ${C} NOT NULL, org_path text ${C} NOT NULL, reason text, actor text,
+  known_from_pos bigint NOT NULL, known_from_at bigint NOT NULL, PRIMARY KEY (month, org_unit_id));
+CREATE TABLE IF NOT EXISTS changes (
+  position bigint PRIMARY KEY, recorded_at bigint NOT NULL, kind text NOT NULL, event_type text NOT NULL,
+  entity_type text NOT NULL, entity_id text ${C} NOT NULL, parent_id text ${C}, org_path text ${C} NOT NULL,
+  b_campaign_id text, b_category text, b_venue_type text, b_date text ${C} NOT NULL,
+  a_campaign_id text, a_category text, a_venue_type text, a_date text ${C} NOT NULL,
+  before_json text, after_json text, reason text, actor text, locked_month text, locked_org_unit_id text);
 `;
 
 /** Indexes only queries use; a bulk replay drops them and builds them once at the end (as in SQLite). */

@@ -97,8 +97,13 @@ export class LedgerLog {
     return this;
   }
 
-  verify(volunteerId: string, entryId: string): this {
-    this.append({ type: 'HoursVerified', data: { volunteerId, entryId } });
+  verify(volunteerId: string, entryId: string, reason?: string): this {
+    this.append({ type: 'HoursVerified', data: reason === undefined ? { volunteerId, entryId } : { volunteerId, entryId, reason } });
+    return this;
+  }
+
+  lock(month: string, orgUnitId: string, reason: string | null = null): this {
+    this.append({ type: 'PeriodLocked', data: { month, orgUnitId, orgPath: this.path(orgUnitId), reason } });
     return this;
   }
 
