@@ -1,21 +1,10 @@
-import { LedgerTestApp } from './support/ledger-app';
-import { createTestDatabase } from '@tongxin/event-store/testing';
+import type { LedgerTestApp } from './support/ledger-app';
+import { describeOnEveryStore, type OpenedLedger } from './support/every-store';
 
 /** The same retries and conflicts on every store the API can run on. */
-describeRetries('sqlite', async () => ({ ledger: await LedgerTestApp.start(), dropStore: async () => undefined }));
+describeOnEveryStore('tongxin_e2e_retries', describeRetries);
 
-if (process.env.POSTGRES_URL) {
-  describeRetries('postgres', async () => {
-    const database = (await createTestDatabase('tongxin_e2e_retries'))!;
-    return { ledger: await LedgerTestApp.start({ storeUrl: database.url }), dropStore: database.drop };
-  });
-} else {
-  describe.skip('retries, conflicts and preconditions on postgres (set POSTGRES_URL to run)', () => {
-    it('needs POSTGRES_URL', () => undefined);
-  });
-}
-
-function describeRetries(store: string, open: () => Promise<{ ledger: LedgerTestApp; dropStore: () => Promise<void> }>): void {
+function describeRetries(store: string, open: () => Promise<OpenedLedger>): void {
   describe(`retries, conflicts and preconditions on ${store}`, () => {
     let ledger: LedgerTestApp;
     let dropStore: () => Promise<void>;

@@ -1,6 +1,6 @@
 import { breakdown, FIGURES, totals, type FactRow, type Filter } from './support/oracle';
-import { createTestDatabase } from '@tongxin/event-store/testing';
-import { LedgerTestApp } from './support/ledger-app';
+import { describeOnEveryStore, type OpenedLedger } from './support/every-store';
+import type { LedgerTestApp } from './support/ledger-app';
 
 /**
  * Through the HTTP API only: a city → county → township → village tree, thousands of facts, then
@@ -50,20 +50,10 @@ async function inChunks<T>(items: T[], size: number, fn: (item: T, index: number
   for (let i = 0; i < items.length; i += size) await Promise.all(items.slice(i, i + size).map((item, j) => fn(item, i + j)));
 }
 
-type Opened = { ledger: LedgerTestApp; dropStore: () => Promise<void> };
-
 // The same writes, the same answers: on the embedded store, and on PostgreSQL (log and read model) when it is there.
-describeLedgerTotals('SQLite', async () => ({ ledger: await LedgerTestApp.start(), dropStore: async () => undefined }));
-if (process.env.POSTGRES_URL) {
-  describeLedgerTotals('PostgreSQL', async () => {
-    const database = (await createTestDatabase('tongxin_e2e_totals'))!;
-    return { ledger: await LedgerTestApp.start({ storeUrl: database.url }), dropStore: database.drop };
-  });
-} else {
-  describe.skip('totals over a city tree on PostgreSQL (set POSTGRES_URL to run)', () => it('runs with POSTGRES_URL', () => undefined));
-}
+describeOnEveryStore('tongxin_e2e_totals', describeLedgerTotals);
 
-function describeLedgerTotals(engine: string, open: () => Promise<Opened>): void {
+function describeLedgerTotals(engine: string, open: () => Promise<OpenedLedger>): void {
   describe(`totals over a city tree, exact to the person and the 分 (${engine})`, () => {
     jest.setTimeout(600_000);
     let ledger: LedgerTestApp;

@@ -1,21 +1,8 @@
-import { createTestDatabase } from '@tongxin/event-store/testing';
-import { LedgerTestApp } from './support/ledger-app';
+import type { LedgerTestApp } from './support/ledger-app';
+import { describeOnEveryStore, type OpenedLedger } from './support/every-store';
 
 /** GET /stats/changes over HTTP, on every store the API runs on: what an auditor asks after a report was filed. */
-describeChanges('sqlite', async () => ({ ledger: await LedgerTestApp.start(), dropStore: async () => undefined }));
-
-if (process.env.POSTGRES_URL) {
-  describeChanges('postgres', async () => {
-    const database = (await createTestDatabase('tongxin_e2e_changes'))!;
-    return { ledger: await LedgerTestApp.start({ storeUrl: database.url }), dropStore: database.drop };
-  });
-} else {
-  describe.skip('stats/changes on postgres (set POSTGRES_URL to run)', () => {
-    it('needs POSTGRES_URL', () => undefined);
-  });
-}
-
-function describeChanges(store: string, open: () => Promise<{ ledger: LedgerTestApp; dropStore: () => Promise<void> }>): void {
+describeOnEveryStore('tongxin_e2e_changes', (store: string, open: () => Promise<OpenedLedger>) => {
   describe(`GET /stats/changes on ${store}`, () => {
     let ledger: LedgerTestApp;
     let dropStore: () => Promise<void>;
@@ -141,4 +128,4 @@ function describeChanges(store: string, open: () => Promise<{ ledger: LedgerTest
       expect((await ledger.get('/stats/changes?orgUnitId=nowhere')).status).toBe(422);
     });
   });
-}
+});

@@ -1,5 +1,5 @@
 import {
-  ANY, NO_STREAM, STREAM_EXISTS, type AppendOptions, type ExpectedRevision, type NewEvent,
+  ANY, NO_STREAM, STREAM_EXISTS, type AppendOptions, type ExpectedRevision, type NewEvent, type StreamCondition,
 } from './event-store';
 /** An append with its JSON already serialised, so a bad payload fails its caller before any transaction. */
 export interface AppendRequest {
@@ -8,6 +8,8 @@ export interface AppendRequest {
   expectedRevision: ExpectedRevision;
   idempotency?: { key: string; fingerprint: string; response: string };
   uniqueKeys: string[];
+  /** Sorted by stream id, one per stream. */
+  conditions: StreamCondition[];
   /** Imports only (AppendOptions.recordedAt): canonical ISO 8601 UTC with milliseconds. */
   recordedAt?: string;
 }
@@ -33,9 +35,29 @@ export function toAppendRequest(streamId: string, events: NewEvent[], options: A
       key: idempotency.key, fingerprint: idempotency.fingerprint, response: toJson(idempotency.response ?? {}, 'response'),
     },
     uniqueKeys: [...new Set(options.uniqueKeys ?? [])],
+    conditions: toConditions(streamId, options.conditions),
   };
-  if (options.recordedAt !== undefined) request.recordedAt = toRecordedAt(options.recordedAt);
+  if (options.recordedAt !== undefined) {
+    // An import replays decisions already made; it has nothing to condition on.
+    if (request.conditions.length > 0) throw new TypeError('an import (recordedAt) takes no conditions');
+    request.recordedAt = toRecordedAt(options.recordedAt);
+  }
   return request;
+}
+
+function toConditions(streamId: string, conditions: StreamCondition[] | undefined): StreamCondition[] {
+  if (conditions === undefined) return [];
+  if (!Array.isArray(conditions)) throw new TypeError('conditions must be an array');
+  const byStream = new Map<string, number>();
+  for (const condition of conditions) {
+    const { streamId: other, revision } = condition ?? {};
+    if (typeof other !== 'string' || other.length === 0) throw new TypeError('a condition needs a non-empty streamId');
+    if (other === streamId) throw new TypeError(`a condition on the appended stream ${streamId} is its expectedRevision`);
+    if (!Number.isSafeInteger(revision) || revision < -1) throw new TypeError(`invalid condition revision: ${String(revision)}`);
+    if (byStream.has(other) && byStream.get(other) !== revision) throw new TypeError(`two conditions on stream ${other}`);
+    byStream.set(other, revision);
+  }
+  return [...byStream].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([id, revision]) => ({ streamId: id, revision }));
 }
 
 /**

@@ -26,6 +26,12 @@ export function revisionMatches(expected: ExpectedRevision, current: number): bo
   }
 }
 
+export interface StreamCondition {
+  streamId: string;
+  /** The exact revision, or -1 for "the stream does not exist". */
+  revision: number;
+}
+
 export interface NewEvent {
   type: string;
   data: Record<string, unknown>;
@@ -69,6 +75,13 @@ export interface AppendOptions {
    * stream). If any key is already claimed, nothing is appended and UniqueKeyTakenError is thrown.
    */
   uniqueKeys?: string[];
+  /**
+   * Other streams the decision read, each at the exact revision it saw (-1: the stream did not exist). Checked
+   * atomically with the append, which fails with WrongExpectedRevisionError naming that stream if one has moved:
+   * a fact decided against a month's period locks is never appended after a lock it did not see. Writers of a
+   * condition's stream wait for the appends that hold it as a condition, and the reverse.
+   */
+  conditions?: StreamCondition[];
   /**
    * For importing a history only (`tongxin import-events`); the API never sets it. The instant the events
    * were first recorded, by the store they come from (ISO 8601 UTC with milliseconds, as `recordedAt` reads),

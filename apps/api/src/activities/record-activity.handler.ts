@@ -1,5 +1,5 @@
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { activityDecider, campaignDecider, ledgerToday, monthOf, periodDecider, streams } from '@tongxin/domain';
+import { activityDecider, campaignDecider, ledgerToday, streams } from '@tongxin/domain';
 import { newId } from '../http/ids';
 import type { CommandContext, CommandResult } from '../ledger/command-context';
 import { CommandExecutor } from '../ledger/command-executor';
@@ -19,7 +19,7 @@ export class RecordActivityHandler implements ICommandHandler<RecordActivityComm
     const id = body.id ?? newId();
     return this.executor.execute({
       streamId: streams.activity(id), decider: activityDecider, ctx, id, status: 201,
-      build: async () => ({
+      build: async (_state, reads) => ({
         type: 'RecordActivity' as const,
         today: ledgerToday(new Date()),
         data: {
@@ -30,7 +30,7 @@ export class RecordActivityHandler implements ICommandHandler<RecordActivityComm
         },
         orgUnit: await this.executor.orgUnit(body.orgUnitId),
         campaign: body.campaignId ? (await this.executor.load(streams.campaign(body.campaignId), campaignDecider)).state : null,
-        period: (await this.executor.load(streams.period(monthOf(body.occurredOn)), periodDecider)).state,
+        period: await reads.periodOf(body.occurredOn),
       }),
     });
   }

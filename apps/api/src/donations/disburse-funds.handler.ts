@@ -1,5 +1,5 @@
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { activityDecider, campaignDecider, ledgerToday, monthOf, periodDecider, streams } from '@tongxin/domain';
+import { activityDecider, campaignDecider, ledgerToday, streams } from '@tongxin/domain';
 import { newId } from '../http/ids';
 import type { CommandContext, CommandResult } from '../ledger/command-context';
 import { CommandExecutor } from '../ledger/command-executor';
@@ -22,7 +22,7 @@ export class DisburseFundsHandler implements ICommandHandler<DisburseFundsComman
     return this.executor.execute({
       streamId: streams.campaign(body.campaignId), decider: campaignDecider, ctx, id, status: 201,
       uniqueKeys: [disbursementKey(id)],
-      build: async () => ({
+      build: async (_state, reads) => ({
         type: 'DisburseFunds' as const,
         today: ledgerToday(new Date()),
         data: {
@@ -31,7 +31,7 @@ export class DisburseFundsHandler implements ICommandHandler<DisburseFundsComman
         },
         orgUnit: await this.executor.orgUnit(body.orgUnitId),
         activity: body.activityId ? (await this.executor.load(streams.activity(body.activityId), activityDecider)).state : null,
-        period: (await this.executor.load(streams.period(monthOf(body.paidOn)), periodDecider)).state,
+        period: await reads.periodOf(body.paidOn),
       }),
     });
   }

@@ -1,5 +1,5 @@
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { campaignDecider, ledgerToday, monthOf, periodDecider, streams } from '@tongxin/domain';
+import { campaignDecider, ledgerToday, streams } from '@tongxin/domain';
 import { newId } from '../http/ids';
 import type { CommandContext, CommandResult } from '../ledger/command-context';
 import { CommandExecutor } from '../ledger/command-executor';
@@ -25,7 +25,7 @@ export class ReceiveDonationHandler implements ICommandHandler<ReceiveDonationCo
     return this.executor.execute({
       streamId: streams.campaign(body.campaignId), decider: campaignDecider, ctx, id, status: 201,
       uniqueKeys: [donationKey(id)],
-      build: async () => ({
+      build: async (_state, reads) => ({
         type: 'ReceiveDonation' as const,
         today: ledgerToday(new Date()),
         data: {
@@ -36,7 +36,7 @@ export class ReceiveDonationHandler implements ICommandHandler<ReceiveDonationCo
           items: (body.items ?? []).map((i) => ({ description: i.description, quantity: i.quantity, unit: i.unit })),
         },
         orgUnit: await this.executor.orgUnit(body.orgUnitId),
-        period: (await this.executor.load(streams.period(monthOf(body.receivedOn)), periodDecider)).state,
+        period: await reads.periodOf(body.receivedOn),
       }),
     });
   }

@@ -1,10 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EventBus } from '@nestjs/cqrs';
 import {
-  EVENT_SCHEMA_VERSIONS, orgUnitDecider, streams, upcast, type Decider, type LedgerEvent, type LedgerEventType, type OrgUnitState,
+  EVENT_SCHEMA_VERSIONS, monthOf, orgUnitDecider, periodDecider, streams, upcast, type Decider, type IsoDate, type LedgerEvent,
+  type LedgerEventType, type OrgUnitState, type PeriodState,
 } from '@tongxin/domain';
 import {
   IdempotencyKeyReusedError, NO_STREAM, WrongExpectedRevisionError, type EventStore, type NewEvent, type RecordedEvent,
+  type StreamCondition,
 } from '@tongxin/event-store';
 import { replayedResult, type CommandContext, type CommandResult } from './command-context';
 import { ContentionError, PreconditionFailedError } from './errors';
@@ -32,8 +34,27 @@ export interface CommandSpec<C, E extends LedgerEvent, S> {
   id: string;
   status: 201 | 200;
   /** Builds the command from the current state, resolving references; runs again on each retry. */
-  build: (state: S) => C | Promise<C>;
+  build: (state: S, reads: CommandReads) => C | Promise<C>;
   uniqueKeys?: string[];
+}
+
+/**
+ * Reads of other streams that a decision must not outlive, made through this while building a command: the
+ * append then lands only if those streams still stand where they were read, and otherwise the command is decided
+ * again. One per attempt.
+ */
+export class CommandReads {
+  readonly conditions: StreamCondition[] = [];
+
+  constructor(private readonly executor: CommandExecutor) {}
+
+  /** The locks of the month `date` lies in: a fact is never appended after a lock of its month that it did not see. */
+  async periodOf(date: IsoDate): Promise<PeriodState> {
+    const streamId = streams.period(monthOf(date));
+    const { state, revision } = await this.executor.load(streamId, periodDecider);
+    this.conditions.push({ streamId, revision });
+    return state;
+  }
 }
 
 /**
@@ -95,7 +116,8 @@ export class CommandExecutor {
       if (ctx.ifMatch !== undefined && ctx.ifMatch !== revision) {
         throw new PreconditionFailedError(spec.streamId, ctx.ifMatch, revision);
       }
-      const decided = spec.decider.decide(await spec.build(state), state);
+      const reads = new CommandReads(this);
+      const decided = spec.decider.decide(await spec.build(state, reads), state);
       if (decided.length === 0) {
         // Nothing to change (e.g. verifying a verified entry): answer with where the stream stands.
         return { status: spec.status, body: { id: spec.id, streamId: spec.streamId, revision, position: current.position } };
@@ -105,6 +127,7 @@ export class CommandExecutor {
           expectedRevision: revision < 0 ? NO_STREAM : revision,
           idempotency: ctx.idempotency && { ...ctx.idempotency, response: { status: spec.status, id: spec.id } },
           uniqueKeys: spec.uniqueKeys,
+          conditions: reads.conditions,
         });
         if (result.replayed) return replayedResult(result, result.response ?? {});
         this.states.appended(spec.streamId, spec.decider, current, decided, result.revision, result.position);
@@ -112,6 +135,8 @@ export class CommandExecutor {
         return { status: spec.status, body: { id: spec.id, streamId: result.streamId, revision: result.revision, position: result.position } };
       } catch (error) {
         if (!(error instanceof WrongExpectedRevisionError)) throw error;
+        // Another stream the decision read has moved: decide again; If-Match concerns this stream only.
+        if (error.streamId !== spec.streamId) continue;
         if (ctx.ifMatch !== undefined) throw new PreconditionFailedError(spec.streamId, ctx.ifMatch, error.actual);
       }
     }

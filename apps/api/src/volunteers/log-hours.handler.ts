@@ -1,5 +1,5 @@
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { activityDecider, DomainError, ledgerToday, monthOf, periodDecider, streams, volunteerDecider } from '@tongxin/domain';
+import { activityDecider, DomainError, ledgerToday, streams, volunteerDecider } from '@tongxin/domain';
 import { newId } from '../http/ids';
 import type { CommandContext, CommandResult } from '../ledger/command-context';
 import { CommandExecutor } from '../ledger/command-executor';
@@ -19,7 +19,7 @@ export class LogHoursHandler implements ICommandHandler<LogHoursCommand> {
     const entryId = body.entryId ?? newId();
     return this.executor.execute({
       streamId: streams.volunteer(volunteerId), decider: volunteerDecider, ctx, id: entryId, status: 201,
-      build: async (volunteer) => {
+      build: async (volunteer, reads) => {
         if (!volunteer.exists) throw new DomainError('NOT_FOUND', `volunteer ${volunteerId} does not exist`);
         return {
           type: 'LogHours' as const,
@@ -29,7 +29,7 @@ export class LogHoursHandler implements ICommandHandler<LogHoursCommand> {
             minutes: body.minutes, description: body.description ?? null,
           },
           activity: body.activityId ? (await this.executor.load(streams.activity(body.activityId), activityDecider)).state : null,
-          period: (await this.executor.load(streams.period(monthOf(body.servedOn)), periodDecider)).state,
+          period: await reads.periodOf(body.servedOn),
         };
       },
     });

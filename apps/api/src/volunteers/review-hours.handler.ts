@@ -1,7 +1,7 @@
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { monthOf, periodDecider, streams, volunteerDecider, type PeriodState, type VolunteerState } from '@tongxin/domain';
+import { streams, volunteerDecider, type PeriodState, type VolunteerState } from '@tongxin/domain';
 import type { CommandContext, CommandResult } from '../ledger/command-context';
-import { CommandExecutor } from '../ledger/command-executor';
+import { CommandExecutor, type CommandReads } from '../ledger/command-executor';
 
 /**
  * An organiser's review of one hour entry: verify it, or reject it with a reason. A verification inside
@@ -25,17 +25,16 @@ export class ReviewHoursHandler implements ICommandHandler<ReviewHoursCommand> {
   async execute({ volunteerId, entryId, decision, ctx }: ReviewHoursCommand): Promise<CommandResult> {
     return this.executor.execute({
       streamId: streams.volunteer(volunteerId), decider: volunteerDecider, ctx, id: entryId, status: 200,
-      build: async (volunteer) =>
+      build: async (volunteer, reads) =>
         decision.verify
-          ? { type: 'VerifyHours' as const, data: { volunteerId, entryId, reason: decision.reason }, period: await this.periodOf(volunteer, entryId) }
+          ? { type: 'VerifyHours' as const, data: { volunteerId, entryId, reason: decision.reason }, period: await periodOf(volunteer, entryId, reads) }
           : { type: 'RejectHours' as const, data: { volunteerId, entryId, reason: decision.reason } },
     });
   }
+}
 
-  /** The lock state of the month the entry was served in; null when there is no such entry. */
-  private async periodOf(volunteer: VolunteerState, entryId: string): Promise<PeriodState | null> {
-    const entry = Object.hasOwn(volunteer.entries, entryId) ? volunteer.entries[entryId] : undefined;
-    if (!entry) return null;
-    return (await this.executor.load(streams.period(monthOf(entry.servedOn)), periodDecider)).state;
-  }
+/** The lock state of the month the entry was served in; null when there is no such entry. */
+async function periodOf(volunteer: VolunteerState, entryId: string, reads: CommandReads): Promise<PeriodState | null> {
+  const entry = Object.hasOwn(volunteer.entries, entryId) ? volunteer.entries[entryId] : undefined;
+  return entry ? reads.periodOf(entry.servedOn) : null;
 }

@@ -73,7 +73,8 @@ export interface KurrentDbEventStoreOptions {
  * An imported append (AppendOptions.recordedAt) cannot set `created`, which the server always stamps; the adapter
  * keeps the given instant in the first event's metadata under RECORDED_AT_KEY (`$tongxin.recordedAt`), reads it
  * back as that append's time in place of `created`, and strips the key, so the port's contract holds. Callers may
- * not use the key themselves. The import's order check is best-effort here (see checkImportedRecordedAt).
+ * not use the key themselves. The import's order check is best-effort here (see checkImportedRecordedAt), and so are
+ * AppendOptions.conditions: checked just before the append, not with it.
  * Reads of `$all` need the server's permission to read it (an admin user in a secure cluster).
  */
 export class KurrentDbEventStore implements EventStore {
@@ -253,6 +254,12 @@ export class KurrentDbEventStore implements EventStore {
   private async write(request: AppendRequest, appendId: string, fromRevision?: number): Promise<AppendResult> {
     const { streamId } = request;
     if (request.recordedAt !== undefined) await this.checkImportedRecordedAt(streamId, request.recordedAt);
+    // Conditions, best-effort: KurrentDB appends to one stream at a time, so another stream can still move between
+    // this read and the append below (SQLite and PostgreSQL check them atomically). A refusal here is settled as any.
+    for (const condition of request.conditions) {
+      const actual = await this.reader.streamRevision(condition.streamId);
+      if (actual !== condition.revision) throw new WrongExpectedRevisionError(condition.streamId, condition.revision, actual);
+    }
     // The shape the client's jsonEvent() builds, made here so the client is not needed at import.
     const events: JSONEventData[] = request.events.map((event, index) => ({
       id: eventIdFor(appendId, index),

@@ -18,6 +18,7 @@ const WRONG_EXPECTED_REVISION = 'TX001';
 const UNIQUE_KEY_TAKEN = 'TX002';
 const IDEMPOTENCY_KEY_REUSED = 'TX003';
 const RECORDED_AT_REFUSED = 'TX004';
+const CONDITION_FAILED = 'TX005';
 
 /**
  * Runs one append as one statement, the server-side function event_store_append, on `client`: one round trip.
@@ -40,7 +41,7 @@ const RECORDED_AT_REFUSED = 'TX004';
  * before, so its benchmarked cost does not change.
  */
 export async function appendStatement(client: ClientBase, request: AppendRequest): Promise<AppendResult> {
-  const { streamId, idempotency, uniqueKeys, events } = request;
+  const { streamId, idempotency, uniqueKeys, events, conditions } = request;
   const locks = lockKeys(request);
   let row: AppendRow;
   const values: unknown[] = [
@@ -49,15 +50,25 @@ export async function appendStatement(client: ClientBase, request: AppendRequest
     uniqueKeys, idempotency?.key ?? null, idempotency?.fingerprint ?? null, idempotency?.response ?? null,
     locks.map(([lockClass]) => lockClass), locks.map(([, lockHash]) => lockHash),
   ];
+  // Named: parsed and planned once per connection, not on every append.
+  let query: { name: string; text: string; values: unknown[] };
+  if (request.recordedAt !== undefined) {
+    query = {
+      name: 'event_store_import_append',
+      text: 'SELECT * FROM event_store_import_append($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)',
+      values: [...values, request.recordedAt],
+    };
+  } else if (conditions.length > 0) {
+    query = {
+      name: 'event_store_append_conditions',
+      text: 'SELECT * FROM event_store_append($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)',
+      values: [...values, locks.map(([, , shared]) => shared), conditions.map((c) => c.streamId), conditions.map((c) => c.revision)],
+    };
+  } else {
+    query = { name: 'event_store_append', text: 'SELECT * FROM event_store_append($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)', values };
+  }
   try {
-    ({ rows: [row] } = await client.query<AppendRow>(request.recordedAt === undefined
-      // Named: parsed and planned once per connection, not on every append.
-      ? { name: 'event_store_append', text: 'SELECT * FROM event_store_append($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)', values }
-      : {
-        name: 'event_store_import_append',
-        text: 'SELECT * FROM event_store_import_append($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)',
-        values: [...values, request.recordedAt],
-      }));
+    ({ rows: [row] } = await client.query<AppendRow>(query));
   } catch (error) {
     throw toDomainError(request, error);
   }
@@ -106,6 +117,11 @@ function toDomainError(request: AppendRequest, error: unknown): unknown {
     }
     case IDEMPOTENCY_KEY_REUSED:
       return new IdempotencyKeyReusedError(request.idempotency!.key);
+    case CONDITION_FAILED: {
+      const failed = JSON.parse(String(detail)) as { streamId: string; actual: number };
+      const condition = request.conditions.find((c) => c.streamId === failed.streamId)!;
+      return new WrongExpectedRevisionError(failed.streamId, condition.revision, Number(failed.actual));
+    }
     case RECORDED_AT_REFUSED: {
       const refused = JSON.parse(String(detail)) as { reason: RecordedAtRefusedError['reason']; bound: string };
       return new RecordedAtRefusedError(request.streamId, request.recordedAt!, refused.bound, refused.reason);
@@ -115,11 +131,14 @@ function toDomainError(request: AppendRequest, error: unknown): unknown {
   }
 }
 
-function lockKeys(request: AppendRequest): [number, number][] {
-  const keys: [number, number][] = [[LOCK_STREAM, hash(request.streamId)]];
-  if (request.idempotency) keys.push([LOCK_IDEMPOTENCY, hash(request.idempotency.key)]);
-  for (const key of request.uniqueKeys) keys.push([LOCK_UNIQUE_KEY, hash(key)]);
-  keys.sort(([classA, hashA], [classB, hashB]) => classA - classB || hashA - hashB);
+/** (classid, objid, shared): the appended stream, key and unique keys exclusively; streams of conditions shared. */
+function lockKeys(request: AppendRequest): [number, number, boolean][] {
+  const keys: [number, number, boolean][] = [[LOCK_STREAM, hash(request.streamId), false]];
+  if (request.idempotency) keys.push([LOCK_IDEMPOTENCY, hash(request.idempotency.key), false]);
+  for (const key of request.uniqueKeys) keys.push([LOCK_UNIQUE_KEY, hash(key), false]);
+  for (const condition of request.conditions) keys.push([LOCK_STREAM, hash(condition.streamId), true]);
+  // Exclusive before shared within one key, so that when two keys hash alike the exclusive lock is the one kept.
+  keys.sort(([classA, hashA, sharedA], [classB, hashB, sharedB]) => classA - classB || hashA - hashB || Number(sharedA) - Number(sharedB));
   // Two keys hashing alike share a lock: harmless (they just serialise), but it must be taken once.
   return keys.filter(([lockClass, lockHash], index) => index === 0 || keys[index - 1][0] !== lockClass || keys[index - 1][1] !== lockHash);
 }

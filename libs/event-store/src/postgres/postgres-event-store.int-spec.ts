@@ -56,7 +56,7 @@ if (!adminUrl) {
           await connection.query('BEGIN');
           open = true;
           const slowResult = await appendStatement(connection, {
-            streamId: `slow-${suffix}`, events: [{ type: 'Slow', data: '{}', metadata: '{}' }], expectedRevision: NO_STREAM, uniqueKeys: [],
+            streamId: `slow-${suffix}`, events: [{ type: 'Slow', data: '{}', metadata: '{}' }], expectedRevision: NO_STREAM, uniqueKeys: [], conditions: [],
           });
           // 2. Another writer appends and commits: a higher position, committed first.
           const fast = await store.appendToStream(`fast-${suffix}`, [{ type: 'Fast', data: {}, metadata: {} }], { expectedRevision: NO_STREAM });
@@ -97,7 +97,7 @@ if (!adminUrl) {
           await connection.query('BEGIN');
           open = true;
           const slow = await appendStatement(connection, {
-            streamId: `slow-${suffix}`, events: [{ type: 'Slow', data: '{}', metadata: '{}' }], expectedRevision: NO_STREAM, uniqueKeys: [],
+            streamId: `slow-${suffix}`, events: [{ type: 'Slow', data: '{}', metadata: '{}' }], expectedRevision: NO_STREAM, uniqueKeys: [], conditions: [],
           });
           const { rows: [{ recorded_at: slowAt }] } = await connection.query<{ recorded_at: Date }>(
             'SELECT recorded_at FROM events WHERE position = $1', [slow.position]);
@@ -186,7 +186,7 @@ if (!adminUrl) {
           // after every check has passed, i.e. inside the position lock.
           await client.query(`INSERT INTO events (stream_id, revision, type, data, metadata, recorded_at) VALUES ($1, 0, 'T', '{}', '{}', now())`, [`broken-${suffix}`]);
           const failed = appendStatement(client, {
-            streamId: `broken-${suffix}`, events: [{ type: 'T', data: '{}', metadata: '{}' }], expectedRevision: NO_STREAM, uniqueKeys: [],
+            streamId: `broken-${suffix}`, events: [{ type: 'T', data: '{}', metadata: '{}' }], expectedRevision: NO_STREAM, uniqueKeys: [], conditions: [],
           });
           await expect(failed).rejects.toMatchObject({ code: '23505' });
           const { rows } = await client.query<{ held: string }>(
@@ -211,7 +211,7 @@ if (!adminUrl) {
         try {
           await holder.query('SELECT pg_advisory_lock(1, 0)');
           const { rows: [{ pid }] } = await waiter.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
-          const request = { streamId: `cancelled-${suffix}`, events: [{ type: 'T', data: '{}', metadata: '{}' }], expectedRevision: NO_STREAM, uniqueKeys: [] };
+          const request = { streamId: `cancelled-${suffix}`, events: [{ type: 'T', data: '{}', metadata: '{}' }], expectedRevision: NO_STREAM, uniqueKeys: [], conditions: [] };
           const waiting = appendStatement(waiter, request);
           // Cancel once the waiter is queued on the position lock, i.e. after every check passed.
           for (let queued = false; !queued;) {

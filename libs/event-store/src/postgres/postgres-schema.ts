@@ -232,6 +232,47 @@ const MIGRATIONS: readonly string[] = [
     END IF;
   END $$;
   `,
+  `
+  -- Appends with conditions (AppendOptions.conditions: other streams the decision read, each at the revision it saw).
+  -- A lock with p_lock_shared true is taken shared: appends conditioned on one stream run side by side, while an
+  -- append to that stream (which takes its lock exclusively) waits for them to commit, and they for it. Then each
+  -- condition is checked (unless the idempotency key is already recorded: a retry answers as before), and the rest
+  -- is migration 2's append, called with its locks already held. TX005: a condition failed (DETAIL {"streamId","actual"}).
+  CREATE FUNCTION event_store_append(
+    p_stream_id text, p_expected bigint, p_types text[], p_data text[], p_metadata text[], p_unique_keys text[],
+    p_idempotency_key text, p_fingerprint text, p_response text, p_lock_classes int[], p_lock_hashes int[],
+    p_lock_shared boolean[], p_condition_streams text[], p_condition_revisions bigint[],
+    OUT replayed_result text, OUT replayed_response text,
+    OUT first_position bigint, OUT last_position bigint, OUT stream_revision bigint
+  ) LANGUAGE plpgsql AS $$
+  DECLARE
+    v_failed record;
+  BEGIN
+    FOR i IN 1 .. coalesce(array_length(p_lock_classes, 1), 0) LOOP
+      IF p_lock_shared[i] THEN
+        PERFORM pg_advisory_xact_lock_shared(p_lock_classes[i], p_lock_hashes[i]);
+      ELSE
+        PERFORM pg_advisory_xact_lock(p_lock_classes[i], p_lock_hashes[i]);
+      END IF;
+    END LOOP;
+    IF cardinality(p_condition_streams) > 0 AND (p_idempotency_key IS NULL
+        OR NOT EXISTS (SELECT 1 FROM idempotency_records r WHERE r.key = p_idempotency_key)) THEN
+      SELECT c.stream_id, coalesce(s.revision, -1) AS actual INTO v_failed
+        FROM unnest(p_condition_streams, p_condition_revisions) WITH ORDINALITY AS c(stream_id, expected, ord)
+        LEFT JOIN streams s ON s.stream_id = c.stream_id
+       WHERE coalesce(s.revision, -1) <> c.expected
+       ORDER BY c.ord LIMIT 1;
+      IF FOUND THEN
+        RAISE EXCEPTION 'condition on stream % failed: actual revision %', v_failed.stream_id, v_failed.actual
+          USING ERRCODE = 'TX005', DETAIL = json_build_object('streamId', v_failed.stream_id, 'actual', v_failed.actual)::text;
+      END IF;
+    END IF;
+    SELECT a.replayed_result, a.replayed_response, a.first_position, a.last_position, a.stream_revision
+      INTO replayed_result, replayed_response, first_position, last_position, stream_revision
+      FROM event_store_append(p_stream_id, p_expected, p_types, p_data, p_metadata, p_unique_keys,
+                              p_idempotency_key, p_fingerprint, p_response, '{}'::int[], '{}'::int[]) AS a;
+  END $$;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -100,6 +100,13 @@ export class SqliteAppender {
     if (!revisionMatches(request.expectedRevision, current)) {
       return { ok: false, error: new WrongExpectedRevisionError(streamId, request.expectedRevision, current) };
     }
+    // 2b. The other streams the decision read, as it saw them (the write lock keeps them so until commit).
+    for (const condition of request.conditions) {
+      const actual = this.streamRevision.get(condition.streamId)?.revision ?? -1;
+      if (actual !== condition.revision) {
+        return { ok: false, error: new WrongExpectedRevisionError(condition.streamId, condition.revision, actual) };
+      }
+    }
     // 3. Unique keys, all or none.
     for (const key of request.uniqueKeys) {
       const owner = this.uniqueKeyOwner.get(key);

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { EventStore } from '../event-store';
 import { appendContract } from './contract/append.contract';
 import { concurrencyContract } from './contract/concurrency.contract';
+import { conditionsContract } from './contract/conditions.contract';
 import type { ContractContext } from './contract/context';
 import { durabilityContract } from './contract/durability.contract';
 import { idempotencyContract } from './contract/idempotency.contract';
@@ -16,13 +17,18 @@ export interface ContractFixture {
   cleanup: () => Promise<void>;
 }
 
+export interface ContractOptions {
+  /** False where conditions on other streams are checked before the append rather than with it (KurrentDB). */
+  atomicConditions?: boolean;
+}
+
 /**
  * The one contract every EventStore adapter passes, unchanged. `open` runs before each test. Tests never
  * assume an empty log: they name their streams and keys with a per-test suffix and measure positions from
  * the head they found, so an adapter may hand out a shared database (a KurrentDB cluster cannot be wiped).
  * They do assume nobody else writes to it during a test.
  */
-export function describeEventStoreContract(adapterName: string, open: () => Promise<ContractFixture>): void {
+export function describeEventStoreContract(adapterName: string, open: () => Promise<ContractFixture>, options: ContractOptions = {}): void {
   describe(`EventStore contract: ${adapterName}`, () => {
     let fixture: ContractFixture;
     let current: EventStore;
@@ -60,6 +66,7 @@ export function describeEventStoreContract(adapterName: string, open: () => Prom
     describe('reading', () => readContract(context));
     describe('idempotency', () => idempotencyContract(context));
     describe('concurrency', () => concurrencyContract(context));
+    describe('conditions on other streams', () => conditionsContract(context, options.atomicConditions ?? true));
     describe('durability', () => durabilityContract(context));
     describe('importing a history (recordedAt given)', () => importContract(context));
   });
