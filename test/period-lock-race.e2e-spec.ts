@@ -1,4 +1,4 @@
-import type { LedgerTestApp } from './support/ledger-app';
+import { LedgerTestApp } from './support/ledger-app';
 import { describeOnEveryStore, type OpenedLedger } from './support/every-store';
 
 /**
@@ -39,6 +39,21 @@ describeOnEveryStore('tongxin_e2e_lock_race', (store: string, open: () => Promis
       // Nothing reached the locked month after the lock: no late entries.
       const late = await ledger.get(`/stats/changes?late=true&minPosition=${locked.body.position}`);
       expect(late.body.changes).toEqual([]);
+    });
+
+    it('refuses a fact in a month another process locked after this one last read it', async () => {
+      // A second API on the same log: it reads June's (absent) locks, then the first API locks June.
+      const other = await LedgerTestApp.start({ storeUrl: ledger.config.storeUrl });
+      try {
+        const june = { orgUnitId: 'village', title: '宣讲', category: 'lecture', occurredOn: '2026-06-10', participants: 10 };
+        expect((await other.post('/activities', june)).status).toBe(201);
+        expect((await ledger.post('/periods/2026-06/lock', { orgUnitId: 'county' })).status).toBe(201);
+        const head = await ledger.head();
+        expect(await other.post('/activities', june)).toMatchObject({ status: 409, body: { code: 'PERIOD_LOCKED' } });
+        expect(await ledger.head()).toBe(head);
+      } finally {
+        await other.stop();
+      }
     });
   });
 });

@@ -50,12 +50,14 @@ export class CommandReads {
 
   /** The locks of the month `date` lies in: a fact is never appended after a lock of its month that it did not see. */
   async periodOf(date: IsoDate): Promise<PeriodState> {
-    const streamId = streams.period(monthOf(date));
-    const { state, revision } = await this.executor.load(streamId, periodDecider);
+    const { state, revision, streamId } = await this.executor.period(monthOf(date));
     this.conditions.push({ streamId, revision });
     return state;
   }
 }
+
+/** Months whose lock state a process keeps: a few years of months, at a handful of locks each. */
+const MAX_CACHED_PERIODS = 120;
 
 /**
  * The one way a command reaches the log: read the stream, fold, decide, append with the expected
@@ -65,6 +67,13 @@ export class CommandReads {
 export class CommandExecutor {
   private readonly streamLocks = new KeyedLock();
   private readonly orgUnits = new Map<string, OrgUnitState>();
+  /**
+   * Period streams as last read, months without a lock included (revision -1). Possibly stale on purpose: every
+   * fact appends on the condition that its month's stream is still at the revision read here, so a lock recorded
+   * meanwhile (by any process) fails the append, the entry is dropped, and the command is decided again on a fresh
+   * read. Most facts thus pay no read for their month's locks.
+   */
+  private readonly periods = new Map<string, { state: PeriodState; revision: number; streamId: string }>();
   private readonly states: StreamStates;
 
   constructor(
@@ -87,6 +96,18 @@ export class CommandExecutor {
       this.orgUnits.set(id, state);
     }
     return state;
+  }
+
+  /** A month's period locks and the revision they were read at (see `periods`). */
+  async period(month: string): Promise<{ state: PeriodState; revision: number; streamId: string }> {
+    const cached = this.periods.get(month);
+    if (cached) return cached;
+    const streamId = streams.period(month);
+    const { state, revision } = await this.load(streamId, periodDecider);
+    if (this.periods.size >= MAX_CACHED_PERIODS) this.periods.delete(this.periods.keys().next().value as string);
+    const read = { state, revision, streamId };
+    this.periods.set(month, read);
+    return read;
   }
 
   async load<S>(streamId: string, decider: Folder<S>): Promise<Folded<S>> {
@@ -131,16 +152,26 @@ export class CommandExecutor {
         });
         if (result.replayed) return replayedResult(result, result.response ?? {});
         this.states.appended(spec.streamId, spec.decider, current, decided, result.revision, result.position);
+        this.forgetPeriod(spec.streamId);
         this.eventBus.publish(new LedgerAppended(result.position));
         return { status: spec.status, body: { id: spec.id, streamId: result.streamId, revision: result.revision, position: result.position } };
       } catch (error) {
         if (!(error instanceof WrongExpectedRevisionError)) throw error;
         // Another stream the decision read has moved: decide again; If-Match concerns this stream only.
-        if (error.streamId !== spec.streamId) continue;
+        if (error.streamId !== spec.streamId) {
+          this.forgetPeriod(error.streamId);
+          continue;
+        }
         if (ctx.ifMatch !== undefined) throw new PreconditionFailedError(spec.streamId, ctx.ifMatch, error.actual);
       }
     }
     throw new ContentionError(spec.streamId);
+  }
+
+  /** A period stream this process wrote, or found moved: read it afresh next time. */
+  private forgetPeriod(streamId: string): void {
+    const prefix = streams.period('');
+    if (streamId.startsWith(prefix)) this.periods.delete(streamId.slice(prefix.length));
   }
 
   private toNewEvent(event: LedgerEvent, state: unknown, ctx: CommandContext): NewEvent {
