@@ -18,10 +18,10 @@ import { dirname, join } from 'node:path';
 import { SqliteEventStore } from '../libs/event-store/src/sqlite/sqlite-event-store';
 import { openLedgerReadModel } from '../libs/projections/src/open-read-model';
 import { ReferenceFold } from '../libs/projections/src/testing/reference-fold';
-import { syntheticLedger } from '../libs/projections/src/testing/synthetic-ledger';
 import { emptyFigures, type Figures } from '../libs/projections/src/types';
 import { formatRate, throughputRatio, type BenchFigure } from './lib';
 import type { ChildReport } from './rebuild-child';
+import { writeLog } from './replay.bench';
 
 const TARGET_RATE = 100_000;
 /** 300 MB as the issue states it (10^6 bytes), in MiB: RSS is reported in MiB throughout. */
@@ -40,39 +40,14 @@ export interface Fixture {
 /**
  * The synthetic ledger (org units, campaigns, activities with corrections and voids, volunteers, hours logged,
  * verified and rejected, donations, refunds, disbursements; libs/projections/src/testing/synthetic-ledger.ts)
- * written straight into the adapter's tables, 50,000 rows a transaction. recordedAt is re-spread evenly over
+ * written straight into the adapter's tables (replay.bench's writeLog). recordedAt is re-spread evenly over
  * the 60 days ending an hour ago, non-decreasing, as an import with `AppendOptions.recordedAt` would leave it.
  */
 export function writeFixture(path: string, events: number): Fixture {
   const end = Date.now() - 3_600_000;
   const start = end - SPAN_MS;
   const recordedAt = (position: number) => new Date(start + Math.floor(((position - 1) * SPAN_MS) / Math.max(1, events - 1))).toISOString();
-  new SqliteEventStore(path).close(); // the schema exactly as the adapter creates it
-  const db = new Database(path);
-  db.pragma('synchronous = OFF'); // loading the fixture is not what is measured
-  const insert = db.prepare('INSERT INTO events (position, stream_id, revision, type, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)');
-  const revisions = new Map<string, number>();
-  let rows: unknown[][] = [];
-  const flush = db.transaction((batch: unknown[][]) => {
-    for (const row of batch) insert.run(row);
-  });
-  let position = 0;
-  for (const e of syntheticLedger(events)) {
-    position += 1;
-    rows.push([position, e.streamId, e.revision, e.type, JSON.stringify(e.data), JSON.stringify(e.metadata), recordedAt(position)]);
-    revisions.set(e.streamId, e.revision);
-    if (rows.length === 50_000) {
-      flush(rows);
-      rows = [];
-    }
-  }
-  flush(rows);
-  const stream = db.prepare('INSERT INTO streams (stream_id, revision) VALUES (?, ?)');
-  db.transaction(() => {
-    for (const [id, revision] of revisions) stream.run(id, revision);
-  })();
-  db.pragma('wal_checkpoint(TRUNCATE)');
-  db.close();
+  writeLog(path, events, recordedAt);
   return { path, events, recordedAt };
 }
 

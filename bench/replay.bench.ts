@@ -18,8 +18,11 @@ import { formatRate, peakRssMiB, throughputRatio, type BenchFigure } from './lib
 
 const BATCH_SIZE = 10_000;
 
-/** Writes the synthetic ledger straight into the adapter's `events` table, 50,000 rows a transaction. */
-export function writeLog(path: string, events: number): void {
+/**
+ * Writes the synthetic ledger straight into the adapter's `events` table, 50,000 rows a transaction; recordedAt is
+ * the generator's unless `recordedAt(position)` gives another (non-decreasing, as the store keeps it).
+ */
+export function writeLog(path: string, events: number, recordedAt?: (position: number) => string): void {
   new SqliteEventStore(path).close(); // creates the schema exactly as the adapter does
   const db = new Database(path);
   db.pragma('synchronous = OFF'); // loading the fixture is not what is measured
@@ -31,7 +34,8 @@ export function writeLog(path: string, events: number): void {
   });
   let position = 0;
   for (const e of syntheticLedger(events)) {
-    rows.push([++position, e.streamId, e.revision, e.type, JSON.stringify(e.data), JSON.stringify(e.metadata), e.recordedAt]);
+    position += 1;
+    rows.push([position, e.streamId, e.revision, e.type, JSON.stringify(e.data), JSON.stringify(e.metadata), recordedAt ? recordedAt(position) : e.recordedAt]);
     revisions.set(e.streamId, e.revision);
     if (rows.length === 50_000) {
       flush();
@@ -43,6 +47,7 @@ export function writeLog(path: string, events: number): void {
   db.transaction(() => {
     for (const [id, revision] of revisions) stream.run(id, revision);
   })();
+  db.pragma('wal_checkpoint(TRUNCATE)');
   db.close();
 }
 

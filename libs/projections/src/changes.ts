@@ -9,7 +9,7 @@
  * side lists it. Rows other than corrections have the same values on both sides.
  */
 import { decodeOrgPath, subtreeEnd } from './org-path';
-import { checkpointPlan, type ReadPlan } from './queries';
+import { checkpointPlan, type ReadPlan } from './plans';
 import type { TotalsFilter } from './types';
 
 export const CHANGE_KINDS = ['correction', 'void', 'rejection', 'refund', 'disbursement', 'verification', 'late_entry'] as const;

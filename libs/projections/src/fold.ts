@@ -108,6 +108,19 @@ interface ChangeSpec {
   reason: string | null;
 }
 
+/**
+ * Whether a lock covers the month of `date` for the unit at `orgPath`. The domain refuses new facts there, so only one
+ * that raced a lock on a store without atomic conditions, or an imported history, is; it is listed as a late change.
+ */
+function inLockedPeriod(store: Pick<FactStore, 'periodLocks'>, date: string, orgPath: string): boolean {
+  const locks = store.periodLocks();
+  return locks.length > 0 && coveringLock(locks, date.slice(0, 7), orgPath) !== undefined;
+}
+
+function lateEntry(entity: ChangeSpec['entity'], orgPath: string, side: ChangeSide, after: Record<string, unknown>): ChangeSpec {
+  return { kind: 'late_entry', entity, orgPath, before: side, after: side, values: [null, after], reason: null };
+}
+
 /** Payloads are trusted: the domain decided them and the store recorded them as JSON objects. */
 function dataOf<T>(event: RecordedEvent): T {
   return event.data as unknown as T;
@@ -156,8 +169,9 @@ export class LedgerFold {
           campaign_id: activity ? activity.campaignId : null, served_on: d.servedOn, minutes: d.minutes, verified: 0,
         };
         store.insertHours(row, pos, at);
-        this.lateEntry(store, change, ['hourEntry', d.entryId, d.volunteerId], row.org_path, plainSide(row.campaign_id, d.servedOn),
-          () => hourFigures(row));
+        if (inLockedPeriod(store, d.servedOn, row.org_path)) {
+          change(lateEntry(['hourEntry', d.entryId, d.volunteerId], row.org_path, plainSide(row.campaign_id, d.servedOn), hourFigures(row)));
+        }
         return;
       }
       case 'HoursVerified': {
@@ -168,8 +182,11 @@ export class LedgerFold {
         const verified = hourFields(open);
         verified.verified = 1;
         // Listed only when late: verifying on time is the normal course, not a change to a reported figure.
-        this.lateEntry(store, change, ['hourEntry', d.entryId, d.volunteerId], open.org_path,
-          plainSide(open.campaign_id, open.served_on), () => hourFigures(verified), 'verification', hourFigures(open), d.reason ?? null);
+        if (inLockedPeriod(store, open.served_on, open.org_path)) {
+          const side = plainSide(open.campaign_id, open.served_on);
+          change({ kind: 'verification', entity: ['hourEntry', d.entryId, d.volunteerId], orgPath: open.org_path, before: side,
+            after: side, values: [hourFigures(open), hourFigures(verified)], reason: d.reason ?? null });
+        }
         store.insertHours(verified, pos, at);
         return;
       }
@@ -192,7 +209,9 @@ export class LedgerFold {
           participants: d.participants, beneficiaries: d.beneficiaries, materials_distributed: d.materialsDistributed,
         };
         store.insertActivity(row, pos, at);
-        this.lateEntry(store, change, ['activity', d.activityId, null], row.org_path, activitySide(row), () => activityFigures(row));
+        if (inLockedPeriod(store, d.occurredOn, row.org_path)) {
+          change(lateEntry(['activity', d.activityId, null], row.org_path, activitySide(row), activityFigures(row)));
+        }
         return;
       }
       case 'ActivityCorrected':
@@ -214,8 +233,10 @@ export class LedgerFold {
         const orgPath = this.path(d.orgPath);
         store.insertDonation({ donation_id: d.donationId, campaign_id: d.campaignId, org_path: orgPath, kind: d.kind,
           amount: d.amount, received_on: d.receivedOn }, pos, at);
-        this.lateEntry(store, change, ['donation', d.donationId, null], orgPath, plainSide(d.campaignId, d.receivedOn),
-          () => ({ kind: d.kind, amount: d.amount, receivedOn: d.receivedOn }));
+        if (inLockedPeriod(store, d.receivedOn, orgPath)) {
+          change(lateEntry(['donation', d.donationId, null], orgPath, plainSide(d.campaignId, d.receivedOn),
+            { kind: d.kind, amount: d.amount, receivedOn: d.receivedOn }));
+        }
         return;
       }
       case 'DonationRefunded': {
@@ -266,20 +287,6 @@ export class LedgerFold {
         // Event types this projection does not know (newer writers, other projections) move the checkpoint only.
         return;
     }
-  }
-
-  /**
-   * A new fact (or an on-time verification) that lies in a locked period: the domain refuses these, so only one
-   * that raced the lock, or an imported history, gets here; it is listed as a late change all the same.
-   */
-  private lateEntry<A extends ActivityVersion, H extends HourVersion>(
-    store: FactStore<A, H>, change: (spec: ChangeSpec) => void, entity: ChangeSpec['entity'], orgPath: string, side: ChangeSide,
-    after: () => Record<string, unknown>, kind: ChangeKind = 'late_entry', before: Record<string, unknown> | null = null,
-    reason: string | null = null,
-  ): void {
-    const locks = store.periodLocks();
-    if (locks.length === 0 || !coveringLock(locks, side.date.slice(0, 7), orgPath)) return;
-    change({ kind, entity, orgPath, before: side, after: side, values: [before, after()], reason });
   }
 
   private recordChange<A extends ActivityVersion, H extends HourVersion>(

@@ -3,37 +3,13 @@ import { changesPlan, type ChangesFilter, type ChangesPage } from './changes';
 import { FACT_TABLES, keyExpression, SQLITE_DIALECT, type FactTable, type SqlDialect } from './fact-tables';
 import { CATEGORY_LABELS, monthLabel, NO_DIMENSION_LABEL, ownLevelLabel, VENUE_TYPE_LABELS } from './labels';
 import { decodeOrgPath, subtreeEnd } from './org-path';
-import { PROJECTION_NAME } from './schema';
+import { checkpointPlan, runPlanSync, type ReadPlan, type Row, type SqlQuery } from './plans';
 import {
   emptyFigures, type Breakdown, type BreakdownDimension, type BreakdownRow, type Figures, type OrgUnitView, type Totals,
   type TotalsFilter,
 } from './types';
 
-/** One query with named parameters (`@name`); each engine binds them its own way. */
-export interface SqlQuery {
-  sql: string;
-  params: Record<string, unknown>;
-}
-export type Row = Record<string, unknown>;
-
-/**
- * A read as a sequence of queries, each yielded to the engine, which runs it (synchronously in SQLite,
- * awaiting pg in PostgreSQL) and resumes the plan with the rows. The SQL and the merging of rows into
- * answers live here once; only execution differs between engines.
- */
-export type ReadPlan<T> = Generator<SqlQuery, T, Row[]>;
-
-export function runPlanSync<T>(plan: ReadPlan<T>, execute: (query: SqlQuery) => Row[]): T {
-  let step = plan.next();
-  while (!step.done) step = plan.next(execute(step.value));
-  return step.value;
-}
-
-export async function runPlan<T>(plan: ReadPlan<T>, execute: (query: SqlQuery) => Promise<Row[]>): Promise<T> {
-  let step = plan.next();
-  while (!step.done) step = plan.next(await execute(step.value));
-  return step.value;
-}
+export { checkpointPlan, runPlan, runPlanSync, type ReadPlan, type Row, type SqlQuery } from './plans';
 
 /** A filter resolved against the org units: the instant in epoch ms and the unit whose subtree it covers. */
 interface Scope { asOf?: number; unit?: { id: string; name: string; orgPath: string } }
@@ -51,11 +27,6 @@ export function* totalsPlan(filter: TotalsFilter, dialect: SqlDialect): ReadPlan
 export function* breakdownPlan(by: BreakdownDimension, filter: TotalsFilter, dialect: SqlDialect): ReadPlan<Breakdown> {
   const { rows } = yield* breakdownRowsPlan(by, filter, dialect);
   return { rows, position: yield* checkpointPlan() };
-}
-
-export function* checkpointPlan(): ReadPlan<number> {
-  const [row] = yield { sql: 'SELECT position FROM checkpoints WHERE name = @name', params: { name: PROJECTION_NAME } };
-  return Number(row.position);
 }
 
 /** The figures for a filter; all zero when its org unit is unknown (as of its instant). */
