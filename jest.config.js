@@ -7,10 +7,12 @@ const shared = {
   transform: { '^.+\\.(t|m?j)s$': ['@swc/jest', { ...swcrc, swcrc: false }] },
   transformIgnorePatterns: ['/node_modules/(?!(content-disposition)/)'],
   moduleNameMapper: {
+    '^@tongxin/access$': '<rootDir>/libs/access/src/index.ts',
     '^@tongxin/domain$': '<rootDir>/libs/domain/src/index.ts',
     '^@tongxin/event-store$': '<rootDir>/libs/event-store/src/index.ts',
     '^@tongxin/event-store/testing$': '<rootDir>/libs/event-store/src/testing/index.ts',
     '^@tongxin/projections$': '<rootDir>/libs/projections/src/index.ts',
+    '^@tongxin/privacy$': '<rootDir>/libs/privacy/src/index.ts',
   },
 };
 module.exports = {

@@ -23,11 +23,14 @@ export class LedgerTestApp {
   ) {}
 
   /** `storeUrl` defaults to a SQLite file in the temp directory; read models stay in that directory either way. */
-  static async start(options: { dir?: string; adminToken?: string | null; storeUrl?: string; readModelLocation?: string } = {}): Promise<LedgerTestApp> {
+  static async start(options: {
+    dir?: string; adminToken?: string | null; storeUrl?: string; readModelLocation?: string; failedAuth?: LedgerConfig['failedAuth'];
+  } = {}): Promise<LedgerTestApp> {
     const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'tongxin-e2e-'));
     const config = loadConfig({}, {
       storeUrl: options.storeUrl ?? `sqlite:${join(dir, 'tongxin.db')}`,
       ...(options.readModelLocation ? { readModelLocation: options.readModelLocation } : {}),
+      ...(options.failedAuth ? { failedAuth: options.failedAuth } : {}),
       dataDir: dir,
       adminToken: options.adminToken === null ? undefined : (options.adminToken ?? TEST_TOKEN),
       port: 0,

@@ -8,6 +8,7 @@ import { RecordActivityHandler } from './activities/record-activity.handler';
 import { VoidActivityHandler } from './activities/void-activity.handler';
 import { AuthGuard } from './auth/auth.guard';
 import { AdminCredentials } from './auth/credentials';
+import { FailedAuthThrottle } from './auth/failed-auth-throttle';
 import { CampaignsController } from './campaigns/campaigns.controller';
 import { GetCampaignHandler } from './campaigns/get-campaign.handler';
 import { LaunchCampaignHandler } from './campaigns/launch-campaign.handler';
@@ -29,16 +30,20 @@ import { LockPeriodHandler } from './periods/lock-period.handler';
 import { PeriodsController } from './periods/periods.controller';
 import { StatsController } from './stats/stats.controller';
 import { GetBreakdownHandler, GetChangesHandler, GetTotalsHandler } from './stats/stats.handlers';
+import { EraseVolunteerHandler } from './volunteers/erase-volunteer.handler';
 import { GetVolunteerHandler } from './volunteers/get-volunteer.handler';
 import { LogHoursHandler } from './volunteers/log-hours.handler';
 import { RegisterVolunteerHandler } from './volunteers/register-volunteer.handler';
 import { ReviewHoursHandler } from './volunteers/review-hours.handler';
 import { VolunteersController } from './volunteers/volunteers.controller';
+import { AuditController } from './audit/audit.controller';
+import { TokensController } from './tokens/tokens.controller';
+import { TokensModule } from './tokens/tokens.module';
 
 const COMMAND_HANDLERS = [
   RegisterOrgUnitHandler, LaunchCampaignHandler, RecordActivityHandler, CorrectActivityHandler, VoidActivityHandler,
   RegisterVolunteerHandler, LogHoursHandler, ReviewHoursHandler, ReceiveDonationHandler, RefundDonationHandler,
-  DisburseFundsHandler, LockPeriodHandler,
+  DisburseFundsHandler, LockPeriodHandler, EraseVolunteerHandler,
 ];
 const QUERY_HANDLERS = [
   GetOrgUnitHandler, GetCampaignHandler, GetActivityHandler, GetVolunteerHandler, GetTotalsHandler, GetBreakdownHandler, GetChangesHandler,
@@ -50,13 +55,15 @@ export class AppModule {
   static register(config: LedgerConfig, credentials: AdminCredentials): DynamicModule {
     return {
       module: AppModule,
-      imports: [CqrsModule.forRoot(), LedgerModule.register(config)],
+      imports: [CqrsModule.forRoot(), LedgerModule.register(config), TokensModule.register(config)],
       controllers: [
         OrgUnitsController, CampaignsController, ActivitiesController, VolunteersController, DonationsController,
-        StatsController, HistoryController, HealthController, PeriodsController,
+        StatsController, HistoryController, HealthController, PeriodsController, TokensController,
+        AuditController,
       ],
       providers: [
         { provide: AdminCredentials, useValue: credentials },
+        { provide: FailedAuthThrottle, useValue: new FailedAuthThrottle(config.failedAuth) },
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_PIPE, useFactory: strictValidationPipe },
         { provide: APP_FILTER, useClass: ProblemFilter },

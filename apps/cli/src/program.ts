@@ -1,5 +1,6 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { createEventStore, type EventStore } from '@tongxin/event-store';
+import { openKeyStore, SealingEventStore } from '@tongxin/privacy';
 import { createWriteStream, renameSync, rmSync } from 'node:fs';
 import { finished } from 'node:stream/promises';
 import { loadConfig, redactUrl } from '../../api/src/config/config';
@@ -11,6 +12,7 @@ import { addReadModelCommands, STORE_HELP } from './read-model-commands';
 import { integer } from './arguments';
 import { addStatsCommand } from './stats';
 import { serve } from './serve';
+import { addTokensCommand } from './tokens';
 
 
 const EXAMPLES = `
@@ -20,7 +22,8 @@ Examples:
   $ npx tongxin export --after 120000 --until 2026-06-30T16:00:00Z > tail.ndjson
   $ npx tongxin import-events ledger.jsonl --store postgres://tongxin@db/ledger
   $ npx tongxin rebuild && npx tongxin verify
-  $ npx tongxin stats breakdown --by orgUnit --org-unit mayang --json`;
+  $ npx tongxin stats breakdown --by orgUnit --org-unit mayang --json
+  $ npx tongxin tokens create --role organiser --org-unit mayang --name "县级组织者"`;
 
 /** The `tongxin` command line; built fresh for each run so tests can capture its output. */
 export function createProgram(): Command {
@@ -97,6 +100,7 @@ Example, moving the embedded ledger to PostgreSQL:
 
   addReadModelCommands(program);
   addStatsCommand(program);
+  addTokensCommand(program);
   return program;
 }
 
@@ -104,14 +108,24 @@ function storeOption(): Option {
   return new Option('--store <url>', STORE_HELP);
 }
 
-/** The store the API would open with the same environment and --store, closed whatever happens. */
+/**
+ * The store the API would open with the same environment and --store, closed whatever happens. Personal data goes
+ * through the store's vault as in the API: an export carries names readable (null for erased people), and an import
+ * seals them again with keys of the target's vault, so no plain name ever lands in a store file.
+ */
 async function withStore(storeOverride: string | undefined, work: (store: EventStore, storeUrl: string) => Promise<void>): Promise<void> {
   const config = loadConfig(process.env, storeOverride ? { storeUrl: storeOverride } : {});
-  const store = await createEventStore(config.storeUrl, { kurrentdbState: config.kurrentdbState, dataDirectory: config.dataDir });
+  const keys = await openKeyStore(config.vaultLocation);
   try {
-    await work(store, config.storeUrl);
+    const store = new SealingEventStore(
+      await createEventStore(config.storeUrl, { kurrentdbState: config.kurrentdbState, dataDirectory: config.dataDir }), keys);
+    try {
+      await work(store, config.storeUrl);
+    } finally {
+      await store.close();
+    }
   } finally {
-    await store.close();
+    await keys.close();
   }
 }
 

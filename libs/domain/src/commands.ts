@@ -82,7 +82,12 @@ export interface RejectHours {
   type: 'RejectHours';
   data: { volunteerId: string; entryId: string; reason: string };
 }
-export type VolunteerCommand = RegisterVolunteer | LogHours | VerifyHours | RejectHours;
+/** Destroys the volunteer's personal data (crypto-shredding); `reason` is required, 1–500 characters. */
+export interface EraseVolunteer {
+  type: 'EraseVolunteer';
+  data: { volunteerId: string; reason: string };
+}
+export type VolunteerCommand = RegisterVolunteer | LogHours | VerifyHours | RejectHours | EraseVolunteer;
 
 export interface ReceiveDonation {
   type: 'ReceiveDonation';

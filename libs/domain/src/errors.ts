@@ -14,7 +14,8 @@ export type DomainErrorCode =
   | 'INSUFFICIENT_BALANCE' // 409: disbursement larger than the campaign's money balance
   | 'DUPLICATE_ENTRY' // 409: an entry/refund id already used inside its stream
   | 'PERIOD_LOCKED' // 409: a new fact dated inside a month locked for its org subtree
-  | 'PERIOD_ALREADY_LOCKED'; // 409: the month is already locked for the unit or one of its ancestors
+  | 'PERIOD_ALREADY_LOCKED' // 409: the month is already locked for the unit or one of its ancestors
+  | 'ALREADY_ERASED'; // 409: the volunteer's personal data was already erased
 
 export class DomainError extends Error {
   override readonly name = 'DomainError';

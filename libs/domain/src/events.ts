@@ -4,6 +4,8 @@
  * Each event that a figure is counted under carries the org unit it counts under and that unit's path
  * (root … unit), so read models can roll it up over a subtree without looking anything up.
  */
+import type { TokenEvent } from './access/token';
+
 export type IsoDate = string;
 export type OrgPath = string[];
 
@@ -96,7 +98,11 @@ export interface ActivityVoided {
 // ---- volunteers and hours: stream volunteer-{id}
 export interface VolunteerRegistered {
   type: 'VolunteerRegistered';
-  data: { volunteerId: string; orgUnitId: string; orgPath: OrgPath; name: string; phone: string | null };
+  /**
+   * `name` and `phone` are personal data, stored sealed with the volunteer's key (libs/privacy). Read after the
+   * volunteer was erased (the key destroyed), both are null and `erased` is true; decide always writes a name.
+   */
+  data: { volunteerId: string; orgUnitId: string; orgPath: OrgPath; name: string | null; phone: string | null; erased?: boolean };
 }
 export interface HoursLogged {
   type: 'HoursLogged';
@@ -118,6 +124,14 @@ export interface HoursRejected {
   type: 'HoursRejected';
   data: { volunteerId: string; entryId: string; reason: string };
 }
+/**
+ * The volunteer's personal data was erased on request: the key sealing their name and phone is destroyed with it.
+ * The events and the hours (and every total) stay; the actor who erased is in the metadata, as for every event.
+ */
+export interface VolunteerErased {
+  type: 'VolunteerErased';
+  data: { volunteerId: string; reason: string };
+}
 
 // ---- period locks: stream period-{YYYY-MM}
 /**
@@ -133,16 +147,17 @@ export type OrgUnitEvent = OrgUnitRegistered;
 export type PeriodEvent = PeriodLocked;
 export type CampaignEvent = CampaignLaunched | DonationReceived | DonationRefunded | FundsDisbursed;
 export type ActivityEvent = ActivityRecorded | ActivityCorrected | ActivityVoided;
-export type VolunteerEvent = VolunteerRegistered | HoursLogged | HoursVerified | HoursRejected;
-export type LedgerEvent = OrgUnitEvent | CampaignEvent | ActivityEvent | VolunteerEvent | PeriodEvent;
+export type VolunteerEvent = VolunteerRegistered | HoursLogged | HoursVerified | HoursRejected | VolunteerErased;
+export type LedgerEvent = OrgUnitEvent | CampaignEvent | ActivityEvent | VolunteerEvent | PeriodEvent | TokenEvent;
 export type LedgerEventType = LedgerEvent['type'];
 
 /** Current schema version of each event type; upcasters (history issue) raise older shapes to these. */
 export const EVENT_SCHEMA_VERSIONS: Record<LedgerEventType, number> = {
   OrgUnitRegistered: 1, CampaignLaunched: 1, DonationReceived: 1, DonationRefunded: 1, FundsDisbursed: 1,
   ActivityRecorded: 1, ActivityCorrected: 1, ActivityVoided: 1,
-  VolunteerRegistered: 1, HoursLogged: 1, HoursVerified: 1, HoursRejected: 1,
+  VolunteerRegistered: 1, HoursLogged: 1, HoursVerified: 1, HoursRejected: 1, VolunteerErased: 1,
   PeriodLocked: 1,
+  TokenIssued: 1, TokenRevoked: 1,
 };
 
 /** Who and why, carried by every event. Time and ids come in here, so `decide` stays deterministic. */
@@ -163,4 +178,5 @@ export const streams = {
   volunteer: (id: string) => `volunteer-${id}`,
   /** One stream per calendar month (`YYYY-MM`) holds every lock of that month. */
   period: (month: string) => `period-${month}`,
+  token: (id: string) => `token-${id}`,
 } as const;

@@ -10,3 +10,4 @@ export * from './campaigns/campaign';
 export * from './activities/activity';
 export * from './volunteers/volunteer';
 export * from './periods/period';
+export * from './access/token';

@@ -11,6 +11,7 @@ import { CorrectActivityCommand } from './correct-activity.handler';
 import { GetActivityQuery } from './get-activity.handler';
 import { RecordActivityCommand } from './record-activity.handler';
 import { VoidActivityCommand } from './void-activity.handler';
+import { Allow, CurrentPrincipal, EVERY_ROLE, RECORDING_ROLES, type Principal } from '../auth/principal';
 
 @ApiTags('activities')
 @ApiBearerAuth()
@@ -19,24 +20,28 @@ export class ActivitiesController {
   constructor(private readonly commandBus: CommandBus, private readonly queryBus: QueryBus) {}
 
   @Post()
+  @Allow(...RECORDING_ROLES)
   async record(@Body() body: RecordActivityDto, @CommandCtx() ctx: CommandContext, @Res({ passthrough: true }) reply: FastifyReply) {
     return respond(reply, await this.commandBus.execute(new RecordActivityCommand(body, ctx)));
   }
 
   @Post(':id/corrections')
+  @Allow(...RECORDING_ROLES)
   @HttpCode(200)
   async correct(@Param('id') id: string, @Body() body: CorrectActivityDto, @CommandCtx() ctx: CommandContext, @Res({ passthrough: true }) reply: FastifyReply) {
     return respond(reply, await this.commandBus.execute(new CorrectActivityCommand(checkPathId(id), body, ctx)));
   }
 
   @Post(':id/void')
+  @Allow(...RECORDING_ROLES)
   @HttpCode(200)
   async void(@Param('id') id: string, @Body() body: ReasonDto, @CommandCtx() ctx: CommandContext, @Res({ passthrough: true }) reply: FastifyReply) {
     return respond(reply, await this.commandBus.execute(new VoidActivityCommand(checkPathId(id), body.reason, ctx)));
   }
 
   @Get(':id')
-  async get(@Param('id') id: string) {
-    return this.queryBus.execute(new GetActivityQuery(checkPathId(id)));
+  @Allow(...EVERY_ROLE)
+  async get(@Param('id') id: string, @CurrentPrincipal() principal: Principal) {
+    return this.queryBus.execute(new GetActivityQuery(checkPathId(id), principal));
   }
 }

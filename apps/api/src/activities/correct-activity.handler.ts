@@ -4,6 +4,7 @@ import { badRequest } from '../http/problem';
 import type { CommandContext, CommandResult } from '../ledger/command-context';
 import { CommandExecutor } from '../ledger/command-executor';
 import type { CorrectActivityDto } from './activity.dto';
+import { requireScope } from '../auth/access';
 
 const CORRECTABLE: (keyof ActivityFacts)[] = [
   'title', 'category', 'venueType', 'occurredOn', 'participants', 'beneficiaries', 'materialsDistributed', 'campaignId',
@@ -29,14 +30,17 @@ export class CorrectActivityHandler implements ICommandHandler<CorrectActivityCo
     }
     return this.executor.execute({
       streamId: streams.activity(id), decider: activityDecider, ctx, id, status: 200,
-      build: async () => ({
-        type: 'CorrectActivity' as const,
-        today: ledgerToday(new Date()),
-        data: { activityId: id, changes, reason: body.reason },
-        campaign: typeof changes.campaignId === 'string'
-          ? (await this.executor.load(streams.campaign(changes.campaignId), campaignDecider)).state
-          : null,
-      }),
+      build: async (activity) => {
+        requireScope(ctx.principal, activity.exists ? activity.orgPath : null);
+        return {
+          type: 'CorrectActivity' as const,
+          today: ledgerToday(new Date()),
+          data: { activityId: id, changes, reason: body.reason },
+          campaign: typeof changes.campaignId === 'string'
+            ? (await this.executor.load(streams.campaign(changes.campaignId), campaignDecider)).state
+            : null,
+        };
+      },
     });
   }
 }

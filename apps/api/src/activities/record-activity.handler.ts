@@ -4,6 +4,7 @@ import { newId } from '../http/ids';
 import type { CommandContext, CommandResult } from '../ledger/command-context';
 import { CommandExecutor } from '../ledger/command-executor';
 import type { RecordActivityDto } from './activity.dto';
+import { scoped } from '../auth/access';
 
 export class RecordActivityCommand extends Command<CommandResult> {
   constructor(readonly body: RecordActivityDto, readonly ctx: CommandContext) {
@@ -28,7 +29,7 @@ export class RecordActivityHandler implements ICommandHandler<RecordActivityComm
           participants: body.participants, beneficiaries: body.beneficiaries ?? 0,
           materialsDistributed: body.materialsDistributed ?? 0, location: body.location ?? null, notes: body.notes ?? null,
         },
-        orgUnit: await this.executor.orgUnit(body.orgUnitId),
+        orgUnit: scoped(ctx.principal, await this.executor.orgUnit(body.orgUnitId)),
         campaign: body.campaignId ? (await this.executor.load(streams.campaign(body.campaignId), campaignDecider)).state : null,
         period: await reads.periodOf(body.occurredOn),
       }),

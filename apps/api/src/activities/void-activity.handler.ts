@@ -2,6 +2,7 @@ import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { activityDecider, streams } from '@tongxin/domain';
 import type { CommandContext, CommandResult } from '../ledger/command-context';
 import { CommandExecutor } from '../ledger/command-executor';
+import { requireScope } from '../auth/access';
 
 export class VoidActivityCommand extends Command<CommandResult> {
   constructor(readonly id: string, readonly reason: string, readonly ctx: CommandContext) {
@@ -16,7 +17,10 @@ export class VoidActivityHandler implements ICommandHandler<VoidActivityCommand>
   async execute({ id, reason, ctx }: VoidActivityCommand): Promise<CommandResult> {
     return this.executor.execute({
       streamId: streams.activity(id), decider: activityDecider, ctx, id, status: 200,
-      build: () => ({ type: 'VoidActivity' as const, data: { activityId: id, reason } }),
+      build: (activity) => {
+        requireScope(ctx.principal, activity.exists ? activity.orgPath : null);
+        return { type: 'VoidActivity' as const, data: { activityId: id, reason } };
+      },
     });
   }
 }

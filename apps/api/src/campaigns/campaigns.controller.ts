@@ -10,6 +10,7 @@ import type { CommandContext } from '../ledger/command-context';
 import { LaunchCampaignDto } from './campaign.dto';
 import { GetCampaignQuery } from './get-campaign.handler';
 import { LaunchCampaignCommand } from './launch-campaign.handler';
+import { Allow, CurrentPrincipal, EVERY_ROLE, RECORDING_ROLES, type Principal } from '../auth/principal';
 
 @ApiTags('campaigns')
 @ApiBearerAuth()
@@ -18,12 +19,14 @@ export class CampaignsController {
   constructor(private readonly commandBus: CommandBus, private readonly queryBus: QueryBus) {}
 
   @Post()
+  @Allow(...RECORDING_ROLES)
   async launch(@Body() body: LaunchCampaignDto, @CommandCtx() ctx: CommandContext, @Res({ passthrough: true }) reply: FastifyReply) {
     return respond(reply, await this.commandBus.execute(new LaunchCampaignCommand(body, ctx)));
   }
 
   @Get(':id')
-  async get(@Param('id') id: string, @Query('minPosition') minPosition?: string) {
-    return this.queryBus.execute(new GetCampaignQuery(checkPathId(id), parseMinPosition(minPosition)));
+  @Allow(...EVERY_ROLE)
+  async get(@Param('id') id: string, @CurrentPrincipal() principal: Principal, @Query('minPosition') minPosition?: string) {
+    return this.queryBus.execute(new GetCampaignQuery(checkPathId(id), principal, parseMinPosition(minPosition)));
   }
 }

@@ -3,6 +3,8 @@ import { campaignDecider, DomainError, streams } from '@tongxin/domain';
 import type { Totals } from '@tongxin/projections';
 import { CommandExecutor } from '../ledger/command-executor';
 import { ReadSide } from '../ledger/read-side';
+import type { Principal } from '../auth/principal';
+import { requireScope } from '../auth/access';
 
 export interface CampaignView {
   id: string; name: string; orgUnitId: string; path: string[]; startsOn: string | null; endsOn: string | null;
@@ -13,7 +15,7 @@ export interface CampaignView {
 }
 
 export class GetCampaignQuery extends Query<CampaignView> {
-  constructor(readonly id: string, readonly minPosition?: number) {
+  constructor(readonly id: string, readonly principal: Principal, readonly minPosition?: number) {
     super();
   }
 }
@@ -22,9 +24,10 @@ export class GetCampaignQuery extends Query<CampaignView> {
 export class GetCampaignHandler implements IQueryHandler<GetCampaignQuery> {
   constructor(private readonly executor: CommandExecutor, private readonly readSide: ReadSide) {}
 
-  async execute({ id, minPosition }: GetCampaignQuery): Promise<CampaignView> {
+  async execute({ id, principal, minPosition }: GetCampaignQuery): Promise<CampaignView> {
     await this.readSide.caughtUp(minPosition);
     const { state, revision } = await this.executor.load(streams.campaign(id), campaignDecider);
+    requireScope(principal, state.exists ? state.orgPath : null);
     if (!state.exists) throw new DomainError('NOT_FOUND', `campaign ${id} does not exist`);
     return {
       id, name: state.name, orgUnitId: state.orgUnitId, path: state.orgPath, startsOn: state.startsOn, endsOn: state.endsOn,

@@ -4,6 +4,7 @@ import { newId } from '../http/ids';
 import type { CommandContext, CommandResult } from '../ledger/command-context';
 import { CommandExecutor } from '../ledger/command-executor';
 import type { LaunchCampaignDto } from './campaign.dto';
+import { scoped } from '../auth/access';
 
 export class LaunchCampaignCommand extends Command<CommandResult> {
   constructor(readonly body: LaunchCampaignDto, readonly ctx: CommandContext) {
@@ -22,7 +23,7 @@ export class LaunchCampaignHandler implements ICommandHandler<LaunchCampaignComm
       build: async () => ({
         type: 'LaunchCampaign' as const,
         data: { campaignId: id, name: body.name, orgUnitId: body.orgUnitId, startsOn: body.startsOn ?? null, endsOn: body.endsOn ?? null },
-        orgUnit: await this.executor.orgUnit(body.orgUnitId),
+        orgUnit: scoped(ctx.principal, await this.executor.orgUnit(body.orgUnitId)),
       }),
     });
   }

@@ -1,5 +1,7 @@
 import { isPostgresUrl } from '@tongxin/event-store';
+import { defaultVaultLocation } from '@tongxin/privacy';
 import { dirname, join, resolve } from 'node:path';
+import { DEFAULT_FAILED_AUTH_LIMITS, type FailedAuthLimits } from '../auth/failed-auth-throttle';
 
 /** Configuration read once at boot and validated, so a bad setting fails fast with a clear message. */
 export interface LedgerConfig {
@@ -24,8 +26,16 @@ export interface LedgerConfig {
   kurrentdbState?: string;
   /** How often the runner looks for new events when nothing in this process woke it (other processes append too). */
   projectionPollMs: number;
+  /**
+   * The vault: access-token hashes and the keys that personal data is encrypted with, kept apart from the events.
+   * A SQLite file (default `tongxin-vault.db` in the data directory), or a `postgres://…` URL (tables in its `schema`
+   * parameter, default `tongxin_vault`; the default when the store is PostgreSQL, so every process shares it).
+   */
+  vaultLocation: string;
   /** Bootstrap admin token; when absent the first start generates one and keeps only its hash. */
   adminToken?: string;
+  /** When an address that keeps presenting unknown tokens is refused with 429 (tests lower or raise it). */
+  failedAuth: FailedAuthLimits;
   /** How long a query with minPosition waits for its read model before answering 503. */
   minPositionWaitMs: number;
 }
@@ -60,8 +70,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     projections,
     projectionPollMs,
     kurrentdbState: overrides.kurrentdbState ?? env.TONGXIN_KURRENTDB_STATE,
+    vaultLocation: overrides.vaultLocation ?? env.TONGXIN_VAULT ?? defaultVaultLocation(storeUrl, dataDir),
     adminToken,
     minPositionWaitMs: overrides.minPositionWaitMs ?? 5000,
+    failedAuth: overrides.failedAuth ?? DEFAULT_FAILED_AUTH_LIMITS,
   };
 }
 

@@ -5,6 +5,7 @@ import type { CommandContext, CommandResult } from '../ledger/command-context';
 import { CommandExecutor } from '../ledger/command-executor';
 import type { DisburseFundsDto } from './donation.dto';
 import { disbursementKey } from './receive-donation.handler';
+import { scoped } from '../auth/access';
 
 export class DisburseFundsCommand extends Command<CommandResult> {
   constructor(readonly body: DisburseFundsDto, readonly ctx: CommandContext) {
@@ -29,7 +30,7 @@ export class DisburseFundsHandler implements ICommandHandler<DisburseFundsComman
           disbursementId: id, campaignId: body.campaignId, orgUnitId: body.orgUnitId, amount: body.amount,
           purpose: body.purpose, paidOn: body.paidOn, beneficiaries: body.beneficiaries ?? 0, activityId: body.activityId ?? null,
         },
-        orgUnit: await this.executor.orgUnit(body.orgUnitId),
+        orgUnit: scoped(ctx.principal, await this.executor.orgUnit(body.orgUnitId)),
         activity: body.activityId ? (await this.executor.load(streams.activity(body.activityId), activityDecider)).state : null,
         period: await reads.periodOf(body.paidOn),
       }),

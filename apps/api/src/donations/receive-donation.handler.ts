@@ -4,6 +4,7 @@ import { newId } from '../http/ids';
 import type { CommandContext, CommandResult } from '../ledger/command-context';
 import { CommandExecutor } from '../ledger/command-executor';
 import type { ReceiveDonationDto } from './donation.dto';
+import { scoped } from '../auth/access';
 
 /** Unique key claiming a donation id ledger-wide; it also leads refunds to the donation's campaign stream. */
 export const donationKey = (id: string) => `donation:${id}`;
@@ -35,7 +36,7 @@ export class ReceiveDonationHandler implements ICommandHandler<ReceiveDonationCo
           reference: body.reference ?? null,
           items: (body.items ?? []).map((i) => ({ description: i.description, quantity: i.quantity, unit: i.unit })),
         },
-        orgUnit: await this.executor.orgUnit(body.orgUnitId),
+        orgUnit: scoped(ctx.principal, await this.executor.orgUnit(body.orgUnitId)),
         period: await reads.periodOf(body.receivedOn),
       }),
     });

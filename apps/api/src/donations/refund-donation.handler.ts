@@ -8,6 +8,7 @@ import { CommandExecutor } from '../ledger/command-executor';
 import { EVENT_STORE } from '../ledger/tokens';
 import type { RefundDonationDto } from './donation.dto';
 import { donationKey } from './receive-donation.handler';
+import { requireScope } from '../auth/access';
 
 export class RefundDonationCommand extends Command<CommandResult> {
   constructor(readonly donationId: string, readonly body: RefundDonationDto, readonly ctx: CommandContext) {
@@ -25,7 +26,9 @@ export class RefundDonationHandler implements ICommandHandler<RefundDonationComm
     const refundId = body.refundId ?? newId();
     return this.executor.execute({
       streamId, decider: campaignDecider, ctx, id: refundId, status: 201,
-      build: () => {
+      build: (campaign) => {
+        const donation = Object.hasOwn(campaign.donations, donationId) ? campaign.donations[donationId] : undefined;
+        requireScope(ctx.principal, donation ? donation.orgPath : null);
         const today = ledgerToday(new Date());
         return {
           type: 'RefundDonation' as const, today,

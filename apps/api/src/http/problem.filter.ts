@@ -20,6 +20,7 @@ export const DOMAIN_ERROR_STATUS: Record<DomainErrorCode, number> = {
   DUPLICATE_ENTRY: 409,
   PERIOD_LOCKED: 409,
   PERIOD_ALREADY_LOCKED: 409,
+  ALREADY_ERASED: 409,
 };
 
 /** Framework errors raised before a controller runs (body parsing), by Fastify code. */

@@ -1,13 +1,14 @@
 import { Inject, Logger, Module, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { CqrsModule, EventsHandler, type IEventHandler } from '@nestjs/cqrs';
 import { createEventStore, type EventStore } from '@tongxin/event-store';
+import { openKeyStore, SealingEventStore, type SubjectKeyStore } from '@tongxin/privacy';
 import { openLedgerReadModel, ProjectionRunner, type LedgerReadModelPort } from '@tongxin/projections';
 import type { LedgerConfig } from '../config/config';
 import { CheckpointWatcher, type ProjectionProgress } from './checkpoint-watcher';
 import { CommandExecutor } from './command-executor';
 import { LedgerAppended } from './ledger-appended.event';
 import { ReadSide } from './read-side';
-import { EVENT_STORE, LEDGER_CONFIG, PROJECTION_PROGRESS, READ_MODEL } from './tokens';
+import { EVENT_STORE, KEY_STORE, LEDGER_CONFIG, PROJECTION_PROGRESS, RAW_EVENT_STORE, READ_MODEL } from './tokens';
 
 @EventsHandler(LedgerAppended)
 export class WakeProjections implements IEventHandler<LedgerAppended> {
@@ -26,6 +27,7 @@ class LedgerLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(READ_MODEL) private readonly readModel: LedgerReadModelPort,
     @Inject(PROJECTION_PROGRESS) private readonly progress: ProjectionProgress,
+    @Inject(KEY_STORE) private readonly keys: SubjectKeyStore,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -36,7 +38,8 @@ class LedgerLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
     if (this.progress instanceof ProjectionRunner) await this.progress.stop();
     await this.readModel.close();
     await this.store.close();
-    this.logger.log('event store and read models closed');
+    await this.keys.close();
+    this.logger.log('event store, read models and key store closed');
   }
 }
 
@@ -50,14 +53,17 @@ export class LedgerModule {
       imports: [CqrsModule],
       providers: [
         { provide: LEDGER_CONFIG, useValue: config },
+        { provide: KEY_STORE, useFactory: () => openKeyStore(config.vaultLocation) },
         {
-          provide: EVENT_STORE,
+          provide: RAW_EVENT_STORE,
           useFactory: () => createEventStore(config.storeUrl, { kurrentdbState: config.kurrentdbState, dataDirectory: config.dataDir }),
         },
+        // Commands and history read and write personal data sealed with each person's key; projections never need it.
+        { provide: EVENT_STORE, inject: [RAW_EVENT_STORE, KEY_STORE], useFactory: (raw: EventStore, keys: SubjectKeyStore) => new SealingEventStore(raw, keys) },
         { provide: READ_MODEL, useFactory: () => openLedgerReadModel(config.readModelLocation) },
         {
           provide: PROJECTION_PROGRESS,
-          inject: [EVENT_STORE, READ_MODEL],
+          inject: [RAW_EVENT_STORE, READ_MODEL],
           useFactory: (store: EventStore, readModel: LedgerReadModelPort): ProjectionProgress =>
             config.projections === 'inline'
               ? new ProjectionRunner(store, readModel, { pollIntervalMs: config.projectionPollMs })
@@ -68,7 +74,7 @@ export class LedgerModule {
         CommandExecutor,
         ReadSide,
       ],
-      exports: [LEDGER_CONFIG, EVENT_STORE, READ_MODEL, PROJECTION_PROGRESS, CommandExecutor, ReadSide],
+      exports: [LEDGER_CONFIG, EVENT_STORE, KEY_STORE, READ_MODEL, PROJECTION_PROGRESS, CommandExecutor, ReadSide],
     };
   }
 }

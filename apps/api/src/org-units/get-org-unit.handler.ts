@@ -2,6 +2,8 @@ import { IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import { DomainError, orgUnitDecider, streams } from '@tongxin/domain';
 import { CommandExecutor } from '../ledger/command-executor';
 import { ReadSide } from '../ledger/read-side';
+import type { Principal } from '../auth/principal';
+import { requireScope } from '../auth/access';
 
 export interface OrgUnitView {
   id: string; name: string; level: string; parentId: string | null; code: string | null;
@@ -9,7 +11,7 @@ export interface OrgUnitView {
 }
 
 export class GetOrgUnitQuery extends Query<OrgUnitView> {
-  constructor(readonly id: string, readonly minPosition?: number) {
+  constructor(readonly id: string, readonly principal: Principal, readonly minPosition?: number) {
     super();
   }
 }
@@ -19,9 +21,10 @@ export class GetOrgUnitQuery extends Query<OrgUnitView> {
 export class GetOrgUnitHandler implements IQueryHandler<GetOrgUnitQuery> {
   constructor(private readonly executor: CommandExecutor, private readonly readSide: ReadSide) {}
 
-  async execute({ id, minPosition }: GetOrgUnitQuery): Promise<OrgUnitView> {
+  async execute({ id, principal, minPosition }: GetOrgUnitQuery): Promise<OrgUnitView> {
     await this.readSide.caughtUp(minPosition);
     const { state, revision } = await this.executor.load(streams.orgUnit(id), orgUnitDecider);
+    requireScope(principal, state.exists ? state.orgPath : null);
     if (!state.exists) throw new DomainError('NOT_FOUND', `org unit ${id} does not exist`);
     return {
       id, name: state.name, level: state.level as string, parentId: state.parentId, code: state.code,

@@ -10,6 +10,7 @@ import type { CommandContext } from '../ledger/command-context';
 import { GetOrgUnitQuery } from './get-org-unit.handler';
 import { RegisterOrgUnitDto } from './org-unit.dto';
 import { RegisterOrgUnitCommand } from './register-org-unit.handler';
+import { Allow, CurrentPrincipal, EVERY_ROLE, RECORDING_ROLES, type Principal } from '../auth/principal';
 
 @ApiTags('org-units')
 @ApiBearerAuth()
@@ -18,12 +19,14 @@ export class OrgUnitsController {
   constructor(private readonly commandBus: CommandBus, private readonly queryBus: QueryBus) {}
 
   @Post()
+  @Allow(...RECORDING_ROLES)
   async register(@Body() body: RegisterOrgUnitDto, @CommandCtx() ctx: CommandContext, @Res({ passthrough: true }) reply: FastifyReply) {
     return respond(reply, await this.commandBus.execute(new RegisterOrgUnitCommand(body, ctx)));
   }
 
   @Get(':id')
-  async get(@Param('id') id: string, @Query('minPosition') minPosition?: string) {
-    return this.queryBus.execute(new GetOrgUnitQuery(checkPathId(id), parseMinPosition(minPosition)));
+  @Allow(...EVERY_ROLE)
+  async get(@Param('id') id: string, @CurrentPrincipal() principal: Principal, @Query('minPosition') minPosition?: string) {
+    return this.queryBus.execute(new GetOrgUnitQuery(checkPathId(id), principal, parseMinPosition(minPosition)));
   }
 }

@@ -3,7 +3,7 @@ import { ledgerToday, periodDecider, streams } from '@tongxin/domain';
 import type { CommandContext, CommandResult } from '../ledger/command-context';
 import { CommandExecutor } from '../ledger/command-executor';
 import type { LockPeriodDto } from './period.dto';
-import { requireAccess } from './require-access';
+import { requireAccess } from '../auth/access';
 
 /** Only organisers and admins close a month, each inside its own scope. */
 export const MAY_LOCK_PERIODS = ['admin', 'organiser'] as const;

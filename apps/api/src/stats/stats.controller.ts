@@ -3,6 +3,7 @@ import { QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { BreakdownQueryDto, ChangesQueryDto, StatsQueryDto } from './stats-query.dto';
 import { GetBreakdownQuery, GetChangesQuery, GetTotalsQuery } from './stats.handlers';
+import { Allow, CurrentPrincipal, EVERY_ROLE, HISTORY_ROLES, type Principal } from '../auth/principal';
 
 @ApiTags('stats')
 @ApiBearerAuth()
@@ -11,14 +12,16 @@ export class StatsController {
   constructor(private readonly queryBus: QueryBus) {}
 
   @Get('totals')
-  totals(@Query() query: StatsQueryDto) {
-    return this.queryBus.execute(new GetTotalsQuery(query));
+  @Allow(...EVERY_ROLE)
+  totals(@Query() query: StatsQueryDto, @CurrentPrincipal() principal: Principal) {
+    return this.queryBus.execute(new GetTotalsQuery(query, principal));
   }
 
   @Get('breakdown')
-  breakdown(@Query() query: BreakdownQueryDto) {
+  @Allow(...EVERY_ROLE)
+  breakdown(@Query() query: BreakdownQueryDto, @CurrentPrincipal() principal: Principal) {
     const { by, ...params } = query;
-    return this.queryBus.execute(new GetBreakdownQuery(by, params));
+    return this.queryBus.execute(new GetBreakdownQuery(by, params, principal));
   }
 
   /**
@@ -28,7 +31,8 @@ export class StatsController {
   @Get('changes')
   @ApiOkResponse({ description: '`{ changes: [{ position, recordedAt, kind, eventType, entity, orgUnitId, campaignId, date, '
     + 'before, after, reason, actor, late, lockedPeriod }], next, position }`; pass `next` as `after` for the next page.' })
-  changes(@Query() query: ChangesQueryDto) {
-    return this.queryBus.execute(new GetChangesQuery(query));
+  @Allow(...HISTORY_ROLES)
+  changes(@Query() query: ChangesQueryDto, @CurrentPrincipal() principal: Principal) {
+    return this.queryBus.execute(new GetChangesQuery(query, principal));
   }
 }

@@ -4,21 +4,23 @@ import { DomainError, streams } from '@tongxin/domain';
 import { badRequest } from '../http/problem';
 import { ReadSide } from '../ledger/read-side';
 import type { BreakdownBy, ChangesQueryDto, StatsQueryDto } from './stats-query.dto';
+import type { Principal } from '../auth/principal';
+import { Scope } from '../auth/scope';
 
 export class GetTotalsQuery extends Query<Totals> {
-  constructor(readonly params: StatsQueryDto) {
+  constructor(readonly params: StatsQueryDto, readonly principal: Principal) {
     super();
   }
 }
 
 export class GetBreakdownQuery extends Query<{ rows: BreakdownRow[]; position: number }> {
-  constructor(readonly by: BreakdownBy, readonly params: StatsQueryDto) {
+  constructor(readonly by: BreakdownBy, readonly params: StatsQueryDto, readonly principal: Principal) {
     super();
   }
 }
 
 export class GetChangesQuery extends Query<ChangesPage> {
-  constructor(readonly params: ChangesQueryDto) {
+  constructor(readonly params: ChangesQueryDto, readonly principal: Principal) {
     super();
   }
 }
@@ -27,10 +29,12 @@ export class GetChangesQuery extends Query<ChangesPage> {
  * The §5 filters, checked: `from` not after `to`, and a named org unit or campaign must exist in the log
  * (422, like any unknown reference) — a typo must not read as a ledger of zeros. Then waits for minPosition.
  */
-async function resolveFilter(params: StatsQueryDto, readSide: ReadSide): Promise<TotalsFilter> {
+async function resolveFilter(params: StatsQueryDto, principal: Principal, readSide: ReadSide, scope: Scope): Promise<TotalsFilter> {
   if (params.from && params.to && params.from > params.to) {
     throw badRequest([{ path: 'to', message: 'to must not be before from' }]);
   }
+  // A scoped caller's figures are its subtree's: the unit it names must lie inside, and naming none means its root.
+  const orgUnitId = await scope.readRoot(principal, params.orgUnitId);
   if (params.orgUnitId && !(await readSide.streamExists(streams.orgUnit(params.orgUnitId)))) {
     throw new DomainError('UNKNOWN_REFERENCE', `org unit ${params.orgUnitId} does not exist`, 'orgUnitId');
   }
@@ -39,7 +43,7 @@ async function resolveFilter(params: StatsQueryDto, readSide: ReadSide): Promise
   }
   await readSide.caughtUp(params.minPosition === undefined ? undefined : Number(params.minPosition));
   return {
-    orgUnitId: params.orgUnitId, campaignId: params.campaignId, from: params.from, to: params.to,
+    orgUnitId, campaignId: params.campaignId, from: params.from, to: params.to,
     category: params.category, venueType: params.venueType,
     asOf: params.asOf === undefined ? undefined : new Date(params.asOf).toISOString(),
   };
@@ -47,10 +51,10 @@ async function resolveFilter(params: StatsQueryDto, readSide: ReadSide): Promise
 
 @QueryHandler(GetTotalsQuery)
 export class GetTotalsHandler implements IQueryHandler<GetTotalsQuery> {
-  constructor(private readonly readSide: ReadSide) {}
+  constructor(private readonly readSide: ReadSide, private readonly scope: Scope) {}
 
-  async execute({ params }: GetTotalsQuery): Promise<Totals> {
-    const filter = await resolveFilter(params, this.readSide);
+  async execute({ params, principal }: GetTotalsQuery): Promise<Totals> {
+    const filter = await resolveFilter(params, principal, this.readSide, this.scope);
     const totals = await this.readSide.readModel.totals(filter);
     return filter.asOf ? { ...totals, position: await this.readSide.positionAsOf(filter.asOf) } : totals;
   }
@@ -58,10 +62,10 @@ export class GetTotalsHandler implements IQueryHandler<GetTotalsQuery> {
 
 @QueryHandler(GetBreakdownQuery)
 export class GetBreakdownHandler implements IQueryHandler<GetBreakdownQuery> {
-  constructor(private readonly readSide: ReadSide) {}
+  constructor(private readonly readSide: ReadSide, private readonly scope: Scope) {}
 
-  async execute({ by, params }: GetBreakdownQuery): Promise<{ rows: BreakdownRow[]; position: number }> {
-    const filter = await resolveFilter(params, this.readSide);
+  async execute({ by, params, principal }: GetBreakdownQuery): Promise<{ rows: BreakdownRow[]; position: number }> {
+    const filter = await resolveFilter(params, principal, this.readSide, this.scope);
     const answer = await this.readSide.readModel.breakdown(by, filter);
     return filter.asOf ? { ...answer, position: await this.readSide.positionAsOf(filter.asOf) } : answer;
   }
@@ -70,9 +74,9 @@ export class GetBreakdownHandler implements IQueryHandler<GetBreakdownQuery> {
 /** What moved a figure after the fact, in log order: for auditors after a report was filed. */
 @QueryHandler(GetChangesQuery)
 export class GetChangesHandler implements IQueryHandler<GetChangesQuery> {
-  constructor(private readonly readSide: ReadSide) {}
+  constructor(private readonly readSide: ReadSide, private readonly scope: Scope) {}
 
-  async execute({ params }: GetChangesQuery): Promise<ChangesPage> {
+  async execute({ params, principal }: GetChangesQuery): Promise<ChangesPage> {
     const since = params.since === undefined ? undefined : Date.parse(params.since);
     // asOf (the totals' "as the ledger knew it then") bounds the recorded time as `until` does.
     const bounds = [params.until, params.asOf].filter((instant): instant is string => instant !== undefined).map(Date.parse);
@@ -80,7 +84,7 @@ export class GetChangesHandler implements IQueryHandler<GetChangesQuery> {
     if (since !== undefined && until !== undefined && since > until) {
       throw badRequest([{ path: params.until === undefined ? 'asOf' : 'until', message: 'until must not be before since' }]);
     }
-    const { asOf: _, ...filter } = await resolveFilter(params, this.readSide);
+    const { asOf: _, ...filter } = await resolveFilter(params, principal, this.readSide, this.scope);
     return this.readSide.readModel.changes({
       ...filter,
       since: since === undefined ? undefined : new Date(since).toISOString(),

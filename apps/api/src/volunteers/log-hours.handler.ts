@@ -4,6 +4,7 @@ import { newId } from '../http/ids';
 import type { CommandContext, CommandResult } from '../ledger/command-context';
 import { CommandExecutor } from '../ledger/command-executor';
 import type { LogHoursDto } from './volunteer.dto';
+import { requireScope } from '../auth/access';
 
 export class LogHoursCommand extends Command<CommandResult> {
   constructor(readonly volunteerId: string, readonly body: LogHoursDto, readonly ctx: CommandContext) {
@@ -20,7 +21,11 @@ export class LogHoursHandler implements ICommandHandler<LogHoursCommand> {
     return this.executor.execute({
       streamId: streams.volunteer(volunteerId), decider: volunteerDecider, ctx, id: entryId, status: 201,
       build: async (volunteer, reads) => {
+        requireScope(ctx.principal, volunteer.exists ? volunteer.orgPath : null);
         if (!volunteer.exists) throw new DomainError('NOT_FOUND', `volunteer ${volunteerId} does not exist`);
+        const activity = body.activityId ? (await this.executor.load(streams.activity(body.activityId), activityDecider)).state : null;
+        // The entry counts under its activity's unit, so that unit must lie in scope too.
+        if (activity) requireScope(ctx.principal, activity.exists ? activity.orgPath : null);
         return {
           type: 'LogHours' as const,
           today: ledgerToday(new Date()),
@@ -28,7 +33,7 @@ export class LogHoursHandler implements ICommandHandler<LogHoursCommand> {
             volunteerId, entryId, activityId: body.activityId ?? null, servedOn: body.servedOn,
             minutes: body.minutes, description: body.description ?? null,
           },
-          activity: body.activityId ? (await this.executor.load(streams.activity(body.activityId), activityDecider)).state : null,
+          activity,
           period: await reads.periodOf(body.servedOn),
         };
       },

@@ -4,6 +4,7 @@ import { newId } from '../http/ids';
 import type { CommandContext, CommandResult } from '../ledger/command-context';
 import { CommandExecutor } from '../ledger/command-executor';
 import type { RegisterVolunteerDto } from './volunteer.dto';
+import { scoped } from '../auth/access';
 
 export class RegisterVolunteerCommand extends Command<CommandResult> {
   constructor(readonly body: RegisterVolunteerDto, readonly ctx: CommandContext) {
@@ -22,7 +23,7 @@ export class RegisterVolunteerHandler implements ICommandHandler<RegisterVolunte
       build: async () => ({
         type: 'RegisterVolunteer' as const,
         data: { volunteerId: id, orgUnitId: body.orgUnitId, name: body.name, phone: body.phone ?? null },
-        orgUnit: await this.executor.orgUnit(body.orgUnitId),
+        orgUnit: scoped(ctx.principal, await this.executor.orgUnit(body.orgUnitId)),
       }),
     });
   }

@@ -2,6 +2,7 @@ import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { streams, volunteerDecider, type PeriodState, type VolunteerState } from '@tongxin/domain';
 import type { CommandContext, CommandResult } from '../ledger/command-context';
 import { CommandExecutor, type CommandReads } from '../ledger/command-executor';
+import { requireScope } from '../auth/access';
 
 /**
  * An organiser's review of one hour entry: verify it, or reject it with a reason. A verification inside
@@ -25,10 +26,12 @@ export class ReviewHoursHandler implements ICommandHandler<ReviewHoursCommand> {
   async execute({ volunteerId, entryId, decision, ctx }: ReviewHoursCommand): Promise<CommandResult> {
     return this.executor.execute({
       streamId: streams.volunteer(volunteerId), decider: volunteerDecider, ctx, id: entryId, status: 200,
-      build: async (volunteer, reads) =>
-        decision.verify
+      build: async (volunteer, reads) => {
+        requireScope(ctx.principal, volunteer.exists ? volunteer.orgPath : null);
+        return decision.verify
           ? { type: 'VerifyHours' as const, data: { volunteerId, entryId, reason: decision.reason }, period: await periodOf(volunteer, entryId, reads) }
-          : { type: 'RejectHours' as const, data: { volunteerId, entryId, reason: decision.reason } },
+          : { type: 'RejectHours' as const, data: { volunteerId, entryId, reason: decision.reason } };
+      },
     });
   }
 }

@@ -1,5 +1,5 @@
 /** Volunteer events for specs: volunteer v1 belongs to xinying (see fixtures). */
-import type { HoursLogged, HoursRejected, HoursVerified, VolunteerRegistered } from '../events';
+import type { HoursLogged, HoursRejected, HoursVerified, VolunteerErased, VolunteerRegistered } from '../events';
 import { org } from './fixtures';
 
 export const volunteerRegistered: VolunteerRegistered = {
@@ -20,3 +20,10 @@ export function hoursLogged(entryId: string, minutes: number, servedOn = '2024-0
 export const hoursVerified = (entryId: string): HoursVerified => ({ type: 'HoursVerified', data: { volunteerId: 'v1', entryId } });
 export const hoursRejected = (entryId: string, reason = '未到场'): HoursRejected =>
   ({ type: 'HoursRejected', data: { volunteerId: 'v1', entryId, reason } });
+export const volunteerErased = (reason = '本人申请删除个人信息'): VolunteerErased =>
+  ({ type: 'VolunteerErased', data: { volunteerId: 'v1', reason } });
+/** The registration as read back after the volunteer's key was destroyed (see libs/privacy). */
+export const volunteerRegisteredErased: VolunteerRegistered = {
+  type: 'VolunteerRegistered',
+  data: { ...volunteerRegistered.data, orgPath: [...volunteerRegistered.data.orgPath], name: null, phone: null, erased: true },
+};

@@ -77,7 +77,7 @@ describe('RejectHours', () => {
 describe('volunteer evolve', () => {
   it('starts from a volunteer that does not exist', () => {
     expect(spec.given([]).state()).toEqual({
-      exists: false, volunteerId: '', orgUnitId: '', orgPath: [], name: '', phone: null, entries: {},
+      exists: false, volunteerId: '', orgUnitId: '', orgPath: [], name: '', phone: null, erased: false, entries: {},
       minutesLogged: 0, minutesVerified: 0,
     });
   });

@@ -1,15 +1,17 @@
 /** Volunteers (stream volunteer-{id}) and their hour entries; each entry is one participation (人次). */
-import type { LogHours, RegisterVolunteer, RejectHours, VerifyHours, VolunteerCommand } from '../commands';
+import type { EraseVolunteer, LogHours, RegisterVolunteer, RejectHours, VerifyHours, VolunteerCommand } from '../commands';
 import type { Decider } from '../decider';
 import { DomainError } from '../errors';
 import type {
-  HoursLogged, HoursRejected, HoursVerified, VolunteerEvent, VolunteerRegistered,
+  HoursLogged, HoursRejected, HoursVerified, VolunteerErased, VolunteerEvent, VolunteerRegistered,
 } from '../events';
 import { requireOpenPeriod } from '../periods/period';
 import { requireNotAfterToday, requireOrgUnit } from '../rules';
 
 /** A volunteer's entries on one calendar day, not rejected, may not add up to more than a day. */
 export const MAX_MINUTES_PER_DAY = 1440;
+/** An erasure must say why, in at most this many characters. */
+export const MAX_ERASURE_REASON_LENGTH = 500;
 
 export interface HourEntryState {
   entryId: string;
@@ -29,8 +31,11 @@ export interface VolunteerState {
   volunteerId: string;
   orgUnitId: string;
   orgPath: string[];
-  name: string;
+  /** Null once erased, and when the log is read after the volunteer's key was destroyed. */
+  name: string | null;
   phone: string | null;
+  /** A VolunteerErased was recorded: the personal data is gone; the hours still count. */
+  erased: boolean;
   entries: Record<string, HourEntryState>;
   /** Minutes of entries not rejected. */
   minutesLogged: number;
@@ -112,6 +117,17 @@ function decideReject(command: RejectHours, state: VolunteerState): HoursRejecte
   return [{ type: 'HoursRejected', data: { volunteerId, entryId, reason } }];
 }
 
+/** Erasing is recorded once; the person's hours stay, and may still be logged and reviewed. */
+function decideErase(command: EraseVolunteer, state: VolunteerState): VolunteerErased[] {
+  const { volunteerId, reason } = command.data;
+  if (!state.exists) throw new DomainError('NOT_FOUND', `volunteer ${volunteerId} does not exist`);
+  if (state.erased) throw new DomainError('ALREADY_ERASED', `volunteer ${volunteerId} is already erased`);
+  if (typeof reason !== 'string' || reason.trim() === '' || reason.length > MAX_ERASURE_REASON_LENGTH) {
+    throw new DomainError('INVALID_VALUE', `an erasure needs a reason of 1 to ${MAX_ERASURE_REASON_LENGTH} characters`, 'reason');
+  }
+  return [{ type: 'VolunteerErased', data: { volunteerId, reason } }];
+}
+
 function withEntry(state: VolunteerState, entry: HourEntryState): VolunteerState {
   return { ...state, entries: { ...state.entries, [entry.entryId]: entry } };
 }
@@ -136,7 +152,7 @@ function evolveRejected(state: VolunteerState, { data }: HoursRejected): Volunte
 
 export const volunteerDecider: Decider<VolunteerCommand, VolunteerEvent, VolunteerState> = {
   initialState: () => ({
-    exists: false, volunteerId: '', orgUnitId: '', orgPath: [], name: '', phone: null,
+    exists: false, volunteerId: '', orgUnitId: '', orgPath: [], name: '', phone: null, erased: false,
     entries: {}, minutesLogged: 0, minutesVerified: 0,
   }),
   evolve: (state, event) => {
@@ -158,6 +174,8 @@ export const volunteerDecider: Decider<VolunteerCommand, VolunteerEvent, Volunte
         return evolveVerified(state, event);
       case 'HoursRejected':
         return evolveRejected(state, event);
+      case 'VolunteerErased':
+        return { ...state, erased: true, name: null, phone: null };
       default:
         return state;
     }
@@ -172,6 +190,8 @@ export const volunteerDecider: Decider<VolunteerCommand, VolunteerEvent, Volunte
         return decideVerify(command, state);
       case 'RejectHours':
         return decideReject(command, state);
+      case 'EraseVolunteer':
+        return decideErase(command, state);
     }
   },
 };

@@ -1,7 +1,7 @@
-import type { Principal } from '../auth/principal';
+import type { Principal } from './principal';
 import { ProblemException } from '../http/problem';
-import { MAY_LOCK_PERIODS } from './lock-period.handler';
-import { requireAccess } from './require-access';
+import { MAY_LOCK_PERIODS } from '../periods/lock-period.handler';
+import { requireAccess } from './access';
 
 const principal = (role: Principal['role'], scopeOrgUnitId: string | null = null): Principal => ({ tokenId: 't1', role, scopeOrgUnitId });
 const countyA = ['city', 'county-a'];
