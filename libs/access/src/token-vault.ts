@@ -5,7 +5,7 @@ import { dirname } from 'node:path';
 import { Pool } from 'pg';
 import type { Role } from '@tongxin/domain';
 import { checkoutClient, isPostgresUnavailable, isPostgresUrl, StoreUnavailableError } from '@tongxin/event-store';
-import { DEFAULT_VAULT_SCHEMA } from '@tongxin/privacy';
+import { DEFAULT_VAULT_SCHEMA, VAULT_SCHEMA_LOCK } from '@tongxin/privacy';
 
 /** A token as the vault keeps it: everything but the secret, which is kept only as its SHA-256. */
 export interface StoredToken {
@@ -76,9 +76,10 @@ class SqliteTokenVault implements TokenVault {
   constructor(path: string) {
     mkdirSync(dirname(path), { recursive: true });
     this.db = new Database(path);
+    // The key store opens the same file: whichever switches it to WAL first, the other waits rather than fails.
+    this.db.pragma('busy_timeout = 5000');
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = FULL');
-    this.db.pragma('busy_timeout = 5000');
     this.db.exec(`CREATE TABLE IF NOT EXISTS access_tokens (
       id TEXT PRIMARY KEY, name TEXT NOT NULL, role TEXT NOT NULL, org_unit_id TEXT,
       secret_sha256 BLOB NOT NULL UNIQUE, created_at TEXT NOT NULL, created_by TEXT NOT NULL,
@@ -140,7 +141,7 @@ class PostgresTokenVault implements TokenVault {
       await vault.run(async (client) => {
         await client.query('BEGIN');
         // Two processes starting at once must not both create the schema (CREATE … IF NOT EXISTS races in PostgreSQL).
-        await client.query("SELECT pg_advisory_xact_lock(hashtext('tongxin vault'), hashtext($1))", [schema]);
+        await client.query('SELECT pg_advisory_xact_lock($1, $2)', VAULT_SCHEMA_LOCK);
         await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
         await client.query(`CREATE TABLE IF NOT EXISTS access_tokens (
           id text PRIMARY KEY, name text NOT NULL, role text NOT NULL, org_unit_id text,

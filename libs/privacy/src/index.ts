@@ -1,6 +1,6 @@
 export { type SubjectKeyStore, SubjectErasedError } from './subject-key-store';
 export { SqliteKeyStore } from './sqlite-key-store';
-export { PostgresKeyStore, DEFAULT_VAULT_SCHEMA } from './postgres-key-store';
+export { PostgresKeyStore, DEFAULT_VAULT_SCHEMA, VAULT_SCHEMA_LOCK } from './postgres-key-store';
 export { openKeyStore, defaultVaultLocation, DEFAULT_VAULT_FILE } from './open-key-store';
 export { seal, unseal, isSealed, SealBrokenError, SEAL_FORMAT } from './seal';
 export { PERSONAL_DATA, personalDataRule, volunteerSubject, donorSubject, type PersonalDataRule } from './personal-data';

@@ -7,8 +7,11 @@ import { requireSubject, SubjectErasedError, type SubjectKeyStore } from './subj
 export const DEFAULT_VAULT_SCHEMA = 'tongxin_vault';
 /** Unquoted identifiers only, as for the read model's schema: the name goes into DDL and search_path as is. */
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
-/** Advisory lock (classid, objid) held while creating the table: CREATE … IF NOT EXISTS alone races on the catalog. */
-const SCHEMA_LOCK: [number, number] = [0x7478, 0x766b];
+/**
+ * Advisory lock (classid, objid) held while creating the vault's schema and tables: CREATE … IF NOT EXISTS alone races
+ * on the catalog. Every table of the vault (the token vault's too) is created under this one lock.
+ */
+export const VAULT_SCHEMA_LOCK: [number, number] = [0x7478, 0x766b];
 
 /**
  * The key store in a PostgreSQL schema (default `tongxin_vault`), shared by every API and worker process.
@@ -41,7 +44,7 @@ export class PostgresKeyStore implements SubjectKeyStore {
       await store.withClient('migrate', async (client) => {
         await client.query('BEGIN');
         try {
-          await client.query('SELECT pg_advisory_xact_lock($1, $2)', SCHEMA_LOCK);
+          await client.query('SELECT pg_advisory_xact_lock($1, $2)', VAULT_SCHEMA_LOCK);
           await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
           await client.query(`CREATE TABLE IF NOT EXISTS subject_keys (
             subject      text        PRIMARY KEY,
