@@ -1,6 +1,7 @@
-import { createEventStore, type RecordedEvent } from '@tongxin/event-store';
+import { createEventStore, type EventStore, type RecordedEvent } from '@tongxin/event-store';
+import { defaultVaultLocation, openKeyStore, SealingEventStore } from '@tongxin/privacy';
 import { createTestDatabase, type TestDatabase } from '@tongxin/event-store/testing';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { importEvents } from '../apps/cli/src/import-events';
 import { LedgerTestApp } from './support/ledger-app';
 import { BREAKDOWNS, ledgerFigures, runCli, writeRealisticLedger } from './support/cli';
@@ -9,15 +10,26 @@ import { BREAKDOWNS, ledgerFigures, runCli, writeRealisticLedger } from './suppo
  * The move the CLI exists for: a ledger written through the API on the embedded SQLite store, exported,
  * imported into an empty PostgreSQL database, and served from there with every figure unchanged.
  */
-async function wholeLog(storeUrl: string): Promise<RecordedEvent[]> {
-  const store = await createEventStore(storeUrl);
+/** The store as the CLI and the API open it: personal data sealed with the keys of the store's own vault. */
+async function withSealedStore<T>(storeUrl: string, work: (store: EventStore) => Promise<T>): Promise<T> {
+  const dataDir = storeUrl.startsWith('sqlite:') ? dirname(storeUrl.slice('sqlite:'.length)) : '/unused';
+  const keys = await openKeyStore(defaultVaultLocation(storeUrl, dataDir));
+  const store = new SealingEventStore(await createEventStore(storeUrl), keys);
   try {
+    return await work(store);
+  } finally {
+    await store.close();
+    await keys.close();
+  }
+}
+
+/** The whole log as read through the vault: a move seals names again with the target's keys, so ciphertexts differ. */
+async function wholeLog(storeUrl: string): Promise<RecordedEvent[]> {
+  return withSealedStore(storeUrl, async (store) => {
     const events: RecordedEvent[] = [];
     for await (const event of store.streamAll()) events.push(event);
     return events;
-  } finally {
-    await store.close();
-  }
+  });
 }
 
 /** What the ledger knew at an instant: totals and every breakdown with `asOf` (positions are renumbered by a move). */
@@ -111,13 +123,11 @@ async function asOfFigures(ledger: LedgerTestApp, asOf: string): Promise<Record<
     const file = join(source.dir, 'ledger.ndjson');
     expect((await runCli(['export', '--out', file, '--store', sourceStore])).code).toBe(0);
     const target = await freshDatabase();
-    const store = await createEventStore(target);
-    try {
+    await withSealedStore(target, async (store) => {
       // Small batches, so many batch boundaries fall inside one stream's run of events.
       expect(await importEvents(store, file, { batchSize: 3 })).toEqual({ events: sourceLog.length, streams: new Set(sourceLog.map((e) => e.streamId)).size, format: 'ndjson' });
-    } finally {
-      await store.close();
-    }
+    });
+    expect((await wholeLog(target)).map((e) => e.data)).toEqual(sourceLog.map((e) => e.data));
     const served = await LedgerTestApp.start({ storeUrl: target });
     apps.push(served);
     expect(await ledgerFigures(served)).toEqual(sourceFigures);
