@@ -26,6 +26,8 @@ export interface ChildReport {
   sampledHeapMiB: number;
   /** RSS once the modules were loaded, before any work: what the process costs doing nothing. */
   idleRssMiB: number;
+  /** User + system CPU time of the process over the measured work, s: steadier than `seconds` on a shared machine. */
+  cpuSeconds: number;
   totals?: unknown;
 }
 
@@ -43,6 +45,7 @@ async function main(): Promise<void> {
   };
   const timer = setInterval(sample, 20);
   const started = process.hrtime.bigint();
+  const cpuStarted = process.cpuUsage();
   let events: number;
   let totals: unknown;
   if (mode === 'rebuild') {
@@ -70,8 +73,9 @@ async function main(): Promise<void> {
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   clearInterval(timer);
   sample();
+  const cpu = process.cpuUsage(cpuStarted);
   const report: ChildReport = {
-    mode, events, seconds, maxRssKiB: process.resourceUsage().maxRSS,
+    mode, events, seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, maxRssKiB: process.resourceUsage().maxRSS,
     sampledRssMiB: sampledRss / MiB, sampledHeapMiB: sampledHeap / MiB, idleRssMiB, totals,
   };
   process.stdout.write(`${JSON.stringify(report)}\n`);

@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { RecordedEvent } from '@tongxin/event-store';
-import { LedgerProjection } from './apply';
+import { LedgerProjection, type LedgerProjectionOptions } from './apply';
 import type { ChangesFilter, ChangesPage } from './changes';
 import { LedgerQueries } from './queries';
 import { createQueryIndexes, dropQueryIndexes, hasQueryIndexes, prepareReadModelDatabase } from './schema';
@@ -42,8 +42,8 @@ export class LedgerReadModel implements LedgerReadModelPort {
   private readonly queries: LedgerQueries;
   private readonly readSnapshot: <T>(read: () => T) => T;
 
-  constructor(private readonly db: Database.Database) {
-    this.projection = new LedgerProjection(db);
+  constructor(private readonly db: Database.Database, options: LedgerProjectionOptions = {}) {
+    this.projection = new LedgerProjection(db, options);
     this.queries = new LedgerQueries(db);
     // One deferred transaction per answer: every table and the checkpoint come from the same WAL snapshot.
     const snapshot = db.transaction((read: () => unknown) => read());
@@ -58,6 +58,11 @@ export class LedgerReadModel implements LedgerReadModelPort {
 
   applyBatch(events: readonly RecordedEvent[]): number {
     return this.projection.applyBatch(events);
+  }
+
+  /** Writes the rows write-behind holds (LedgerProjectionOptions); a no-op without it. */
+  flush(): void {
+    this.projection.flush();
   }
 
   totals(filter: TotalsFilter = {}): Totals {
@@ -86,7 +91,8 @@ export class LedgerReadModel implements LedgerReadModelPort {
   endBulkReplay(): void {
     if (hasQueryIndexes(this.db)) return;
     createQueryIndexes(this.db);
-    this.db.pragma('optimize');
+    // Full statistics (stat4 samples), as after a rebuild: the planner needs them to scan rather than look up a wide org-path range.
+    this.db.exec('ANALYZE');
     this.db.pragma('wal_autocheckpoint = 1000');
     this.db.pragma('wal_checkpoint(TRUNCATE)');
   }

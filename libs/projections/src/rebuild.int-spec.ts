@@ -61,11 +61,27 @@ describeReadModel('rebuildReadModel and verifyReadModel', (engine) => {
     }
     const runner = new ProjectionRunner(store, live, { batchSize: 500, logger: quiet });
     await runner.catchUp();
-    // 2. Two rebuilds at once: one waits for the other's lock (it says so), both finish at the head.
+    // 2. Two rebuilds at once: one waits for the other's lock (it says so), both finish at the head. On SQLite each
+    // opens the model on a thread of its own, which may start late: the one holding the lock reads no page before the
+    // other has said it waits, so they overlap however fast each thread starts. (PostgreSQL's rebuilds meet on the
+    // server, where the second blocks before it could say so.)
     const waits: string[] = [];
+    let someoneWaits!: () => void;
+    const waiting = new Promise<void>((resolve) => (someoneWaits = resolve));
+    const onWait = (message: string) => {
+      waits.push(message);
+      someoneWaits();
+    };
+    const gated = engine.name !== 'sqlite' ? store : new Proxy(store, {
+      get(target, name) {
+        if (name === 'readAll') return async (options: Parameters<EventStore['readAll']>[0]) => waiting.then(() => target.readAll(options));
+        const value = Reflect.get(target, name) as unknown;
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
     const [first, second] = await Promise.all([
-      rebuildReadModel(store, location, { batchSize: 700, onWait: (message) => waits.push(message) }),
-      rebuildReadModel(store, location, { batchSize: 700, onWait: (message) => waits.push(message) }),
+      rebuildReadModel(gated, location, { batchSize: 700, onWait }),
+      rebuildReadModel(gated, location, { batchSize: 700, onWait }),
     ]);
     expect([first.position, second.position]).toEqual([EVENTS / 2, EVENTS / 2]);
     expect(waits).toHaveLength(1);
