@@ -13,6 +13,8 @@ const shared = {
     '^@tongxin/event-store/testing$': '<rootDir>/libs/event-store/src/testing/index.ts',
     '^@tongxin/projections$': '<rootDir>/libs/projections/src/index.ts',
     '^@tongxin/privacy$': '<rootDir>/libs/privacy/src/index.ts',
+    '^@tongxin/jobs$': '<rootDir>/libs/jobs/src/index.ts',
+    '^@tongxin/imports$': '<rootDir>/libs/imports/src/index.ts',
   },
 };
 module.exports = {

@@ -4,7 +4,8 @@
  * under it, "out" village v2 under county k2. The bootstrap admin (whole ledger) and callers without a token or
  * with an unknown one are rows too.
  */
-import { LedgerTestApp, TEST_TOKEN, type Reply } from './support/ledger-app';
+import { writeCsv, writeXlsx } from '@tongxin/imports';
+import { LedgerTestApp, multipartFile, TEST_TOKEN, type Reply } from './support/ledger-app';
 
 type Caller = 'admin@k1' | 'organiser@k1' | 'recorder@k1' | 'analyst@k1' | 'bootstrap' | 'no token' | 'unknown token';
 type Side = 'in' | 'out';
@@ -27,8 +28,8 @@ interface Row {
   ok: number;
   /** The endpoint addresses no unit, so "out" is the same request as "in" (e.g. /events, which filters). */
   unscoped?: boolean;
-  /** Builds the request, preparing targets with the bootstrap admin first. */
-  request: (side: Side) => Promise<[method: string, url: string, body?: unknown]>;
+  /** Builds the request, preparing targets with the bootstrap admin first; headers beside the caller's (a file's content type). */
+  request: (side: Side) => Promise<[method: string, url: string, body?: unknown, headers?: Record<string, string>]>;
 }
 
 const WRITERS = ['admin', 'organiser', 'recorder'];
@@ -43,6 +44,30 @@ async function activityIn(side: Side): Promise<string> {
 }
 async function entryIn(side: Side): Promise<string> {
   return (await app.ok(`/volunteers/vol-${side}/hours`, { servedOn: TODAY, minutes: 60 })).id;
+}
+async function goodsIn(side: Side): Promise<string> {
+  return (await app.ok('/donations', {
+    campaignId: campaigns[side], orgUnitId: units[side], donor: { name: '某企业', kind: 'organisation' }, kind: 'goods', amount: 100,
+    receivedOn: TODAY, items: [{ description: '大米', quantity: 10, unit: '袋' }],
+  })).id;
+}
+async function sheet(kind: 'activities' | 'donations'): Promise<[string, string, Buffer, Record<string, string>]> {
+  const { payload, contentType } = multipartFile(await writeXlsx(kind, []), `${kind}.xlsx`);
+  return ['POST', `/imports?kind=${kind}`, payload, { 'content-type': contentType }];
+}
+async function statement(side: Side, rows: { date: string; amount: string }[] = []): Promise<[string, string, Buffer, Record<string, string>]> {
+  const { payload, contentType } = multipartFile(writeCsv('bank-lines', rows, 'zh-CN', 'utf-8-bom', ['date', 'amount']), 'statement.csv');
+  return ['POST', `/bank-statements?campaignId=${campaigns[side]}`, payload, { 'content-type': contentType }];
+}
+/** A fresh donation and a fresh bank line of another amount (so the matching job leaves them), to match by hand. */
+async function unmatchedPair(side: Side): Promise<Record<string, unknown>> {
+  const donationId = (await app.ok('/donations', {
+    campaignId: campaigns[side], orgUnitId: units[side], donor: { name: '某企业', kind: 'organisation' }, kind: 'money', amount: 100, receivedOn: TODAY,
+  })).id;
+  const [, url, payload, headers] = await statement(side, [{ date: TODAY, amount: `${500 + ++serial}.00` }]);
+  const started = await app.request('POST', `/api/v1${url}`, payload, headers);
+  await app.finished(started.body.id);
+  return { campaignId: campaigns[side], statementId: started.body.statementId, line: 2, donationId, action: 'match', reason: '核对回单' };
 }
 async function tokenIn(side: Side): Promise<string> {
   return (await app.post('/tokens', { name: 'to revoke', role: 'analyst', orgUnitId: units[side] })).body.id;
@@ -93,6 +118,13 @@ const ROWS: Row[] = [
   },
   { name: 'POST /donations/{id}/refunds', allowed: ORGANISERS, ok: 201, request: async (s) => ['POST', `/donations/don-${s}/refunds`, { amount: 1, reason: '退款' }] },
   {
+    name: 'POST /donations/{id}/distributions', allowed: ORGANISERS, ok: 201,
+    request: async (s) => ['POST', `/donations/${await goodsIn(s)}/distributions`, {
+      items: [{ index: 0, quantity: 1 }], recipient: { orgUnitId: units[s] }, beneficiaries: 1, distributedOn: TODAY,
+    }],
+  },
+  { name: 'GET /donations/{id}', allowed: EVERYONE, ok: 200, request: async (s) => ['GET', `/donations/don-${s}`] },
+  {
     name: 'POST /disbursements', allowed: ORGANISERS, ok: 201,
     request: async (s) => ['POST', '/disbursements', { campaignId: campaigns[s], orgUnitId: units[s], amount: 1, purpose: '慰问', paidOn: TODAY }],
   },
@@ -108,6 +140,17 @@ const ROWS: Row[] = [
   { name: 'DELETE /tokens/{id}', allowed: ORGANISERS, ok: 204, request: async (s) => ['DELETE', `/tokens/${await tokenIn(s)}`] },
   { name: 'GET /tokens', allowed: ORGANISERS, ok: 200, unscoped: true, request: async () => ['GET', '/tokens'] },
   { name: 'GET /audit', allowed: ORGANISERS, ok: 200, unscoped: true, request: async () => ['GET', '/audit?actor=admin'] },
+  // Units are named by the file's rows, each checked in the job; a file of no rows starts a job that records nothing.
+  { name: 'POST /imports (activities)', allowed: WRITERS, ok: 202, unscoped: true, request: async () => sheet('activities') },
+  { name: 'POST /imports (donations)', allowed: ORGANISERS, ok: 202, unscoped: true, request: async () => sheet('donations') },
+  { name: 'GET /imports/templates/{file}', allowed: EVERYONE, ok: 200, unscoped: true, request: async () => ['GET', '/imports/templates/hours.xlsx'] },
+  { name: 'POST /bank-statements', allowed: ORGANISERS, ok: 202, request: async (s) => statement(s) },
+  { name: 'POST /reconciliation/matches', allowed: ORGANISERS, ok: 201, request: async (s) => ['POST', '/reconciliation/matches', await unmatchedPair(s)] },
+  { name: 'GET /reconciliation', allowed: HISTORY, ok: 200, request: async (s) => ['GET', `/reconciliation?campaignId=${campaigns[s]}`] },
+  {
+    name: 'GET /jobs/{id}', allowed: EVERYONE, ok: 200,
+    request: async (s) => ['GET', `/jobs/${await app.enqueueJob('reconcile', fresh(`job-${s}`), {}, { actor: 'admin', orgUnitId: units[s] })}`],
+  },
 ];
 
 function expected(row: Row, caller: Caller, side: Side): number {
@@ -160,9 +203,9 @@ describe('access: every role × every endpoint × in and out of scope (CONTRACT 
   const cells = ROWS.flatMap((row) => CALLERS.flatMap((caller) => (['in', 'out'] as const).map((side) => ({ row, caller, side }))));
 
   it.each(cells.map((c) => [c.row.name, c.caller, c.side, c] as const))('%s by %s, %s of scope', async (_name, _caller, _side, { row, caller, side }) => {
-    const [method, url, body] = await row.request(side);
+    const [method, url, body, headers] = await row.request(side);
     const before = await app.head();
-    const reply: Reply = await app.request(method, `/api/v1${url}`, body, { authorization: authorization(caller) });
+    const reply: Reply = await app.request(method, `/api/v1${url}`, body, { ...headers, authorization: authorization(caller) });
     const want = expected(row, caller, side);
     expect({ status: reply.status, body: reply.status === want ? undefined : reply.text }).toEqual({ status: want, body: undefined });
     if (want >= 400) {

@@ -54,6 +54,14 @@ async function asOfFigures(ledger: LedgerTestApp, asOf: string): Promise<Record<
   /** An instant in the middle of the original history, and what the source answered as of it. */
   let middle: string;
   let sourceAsOf: Record<string, unknown>;
+  /** Requests an offline client sent with an Idempotency-Key, and the first answer each got from the source. */
+  const retried: { path: string; body: Record<string, unknown>; key: string; first?: { status: number; body: unknown } }[] = [
+    { path: '/activities', key: 'village-officer-0611-1', body: { id: 'act-keyed', orgUnitId: 'mayang-v1', title: '离线宣讲', category: 'lecture', occurredOn: '2026-06-11', participants: 42 } },
+    { path: '/volunteers/vol-1/hours', key: 'village-officer-0611-2', body: { entryId: 'e-keyed', servedOn: '2026-06-11', minutes: 90 } },
+    { path: '/donations', key: 'village-officer-0611-3', body: {
+      id: 'don-keyed', campaignId: 'unity', orgUnitId: 'huaihua', donor: { name: '离线捐赠', kind: 'individual' }, kind: 'money', amount: 8800, receivedOn: '2026-06-11', method: 'cash',
+    } },
+  ];
   const databases: TestDatabase[] = [];
   const apps: LedgerTestApp[] = [];
 
@@ -61,6 +69,11 @@ async function asOfFigures(ledger: LedgerTestApp, asOf: string): Promise<Record<
     source = await LedgerTestApp.start();
     sourceStore = source.config.storeUrl;
     await writeRealisticLedger(source);
+    for (const request of retried) {
+      const reply = await source.post(request.path, request.body, { 'idempotency-key': request.key });
+      expect(reply.status).toBe(201);
+      request.first = { status: reply.status, body: reply.body };
+    }
     sourceFigures = await ledgerFigures(source);
     // A comparison of zeros would prove nothing.
     expect(sourceFigures['totals?']).toMatchObject({ activitiesHeld: expect.any(Number), moneyRefunded: expect.any(Number) });
@@ -98,6 +111,7 @@ async function asOfFigures(ledger: LedgerTestApp, asOf: string): Promise<Record<
     const imported = await runCli(['import-events', file, '--store', target]);
     expect(imported).toMatchObject({ code: 0, stdout: '' });
     expect(imported.stderr).toContain(`imported ${sourceLog.length} events`);
+    expect(imported.stderr).toContain(`with ${retried.length} idempotency records`);
 
     // 1. The log itself: same order, same streams and revisions, same facts, metadata and recordedAt.
     const targetLog = await wholeLog(target);
@@ -111,7 +125,21 @@ async function asOfFigures(ledger: LedgerTestApp, asOf: string): Promise<Record<
     expect(await ledgerFigures(served)).toEqual(sourceFigures);
     expect(await asOfFigures(served, middle)).toEqual(sourceAsOf);
 
-    // 3. The moved ledger keeps working: a refund finds its donation, a donation id stays taken.
+    // 3. A client retrying after the move gets its first answer again and records nothing twice; the same key with
+    //    another request is still a misuse.
+    const headBefore = await served.head();
+    for (const request of retried) {
+      const retry = await served.post(request.path, request.body, { 'idempotency-key': request.key });
+      expect({ status: retry.status, body: retry.body }).toEqual(request.first);
+      expect(retry.headers['idempotent-replayed']).toBe('true');
+    }
+    expect(await served.head()).toBe(headBefore);
+    expect(await ledgerFigures(served)).toEqual(sourceFigures);
+    const misuse = await served.post(retried[0].path, { ...retried[0].body, participants: 43 }, { 'idempotency-key': retried[0].key });
+    expect(misuse.status).toBe(422);
+    expect(await served.head()).toBe(headBefore);
+
+    // 4. The moved ledger keeps working: a refund finds its donation, a donation id stays taken.
     await served.ok('/donations/don-1/refunds', { amount: 1, reason: '迁移后退款', refundedOn: '2026-10-16' });
     const reused = await served.post('/donations', {
       id: 'don-1', campaignId: 'unity', orgUnitId: 'huaihua', donor: { name: '重复', kind: 'individual' }, kind: 'money', amount: 100, receivedOn: '2026-10-16', method: 'cash',
@@ -125,11 +153,15 @@ async function asOfFigures(ledger: LedgerTestApp, asOf: string): Promise<Record<
     const target = await freshDatabase();
     await withSealedStore(target, async (store) => {
       // Small batches, so many batch boundaries fall inside one stream's run of events.
-      expect(await importEvents(store, file, { batchSize: 3 })).toEqual({ events: sourceLog.length, streams: new Set(sourceLog.map((e) => e.streamId)).size, format: 'ndjson' });
+      expect(await importEvents(store, file, { batchSize: 3 })).toEqual({
+        events: sourceLog.length, streams: new Set(sourceLog.map((e) => e.streamId)).size, idempotencyRecords: retried.length, format: 'ndjson',
+      });
     });
     expect((await wholeLog(target)).map((e) => e.data)).toEqual(sourceLog.map((e) => e.data));
     const served = await LedgerTestApp.start({ storeUrl: target });
     apps.push(served);
+    const retry = await served.post(retried[2].path, retried[2].body, { 'idempotency-key': retried[2].key });
+    expect({ status: retry.status, body: retry.body, replayed: retry.headers['idempotent-replayed'] }).toEqual({ ...retried[2].first, replayed: 'true' });
     expect(await ledgerFigures(served)).toEqual(sourceFigures);
     expect(await asOfFigures(served, middle)).toEqual(sourceAsOf);
   });

@@ -14,11 +14,17 @@ import { GetCampaignHandler } from './campaigns/get-campaign.handler';
 import { LaunchCampaignHandler } from './campaigns/launch-campaign.handler';
 import type { LedgerConfig } from './config/config';
 import { DisburseFundsHandler } from './donations/disburse-funds.handler';
+import { DistributeGoodsHandler } from './donations/distribute-goods.handler';
 import { DonationsController } from './donations/donations.controller';
+import { GetDonationHandler } from './donations/get-donation.handler';
 import { ReceiveDonationHandler } from './donations/receive-donation.handler';
 import { RefundDonationHandler } from './donations/refund-donation.handler';
 import { HealthController } from './health/health.controller';
 import { HistoryController } from './history/history.controller';
+import { ImportsController } from './imports/imports.controller';
+import { JobsController } from './jobs/jobs.controller';
+import { JobsModule } from './jobs/jobs.module';
+import { JobProcessorsModule } from './jobs/job-processors.module';
 import { ProblemFilter } from './http/problem.filter';
 import { strictValidationPipe } from './http/validation';
 import { LedgerModule } from './ledger/ledger.module';
@@ -37,29 +43,39 @@ import { RegisterVolunteerHandler } from './volunteers/register-volunteer.handle
 import { ReviewHoursHandler } from './volunteers/review-hours.handler';
 import { VolunteersController } from './volunteers/volunteers.controller';
 import { AuditController } from './audit/audit.controller';
+import { AutoMatchHandler } from './reconciliation/auto-match.handler';
+import { GetReconciliationHandler } from './reconciliation/get-reconciliation.handler';
+import { MatchDonationHandler } from './reconciliation/match-donation.handler';
+import { ReconciliationController } from './reconciliation/reconciliation.controller';
+import { RecordBankStatementHandler } from './reconciliation/record-bank-statement.handler';
 import { TokensController } from './tokens/tokens.controller';
 import { TokensModule } from './tokens/tokens.module';
 
 const COMMAND_HANDLERS = [
   RegisterOrgUnitHandler, LaunchCampaignHandler, RecordActivityHandler, CorrectActivityHandler, VoidActivityHandler,
   RegisterVolunteerHandler, LogHoursHandler, ReviewHoursHandler, ReceiveDonationHandler, RefundDonationHandler,
-  DisburseFundsHandler, LockPeriodHandler, EraseVolunteerHandler,
+  DisburseFundsHandler, LockPeriodHandler, EraseVolunteerHandler, DistributeGoodsHandler,
+  RecordBankStatementHandler, AutoMatchHandler, MatchDonationHandler,
 ];
 const QUERY_HANDLERS = [
   GetOrgUnitHandler, GetCampaignHandler, GetActivityHandler, GetVolunteerHandler, GetTotalsHandler, GetBreakdownHandler, GetChangesHandler,
-  GetPeriodHandler,
+  GetPeriodHandler, GetDonationHandler, GetReconciliationHandler,
 ];
+
+/** The command handlers in a module of their own, so the worker hosts them too (job processors dispatch commands). */
+@Module({ providers: COMMAND_HANDLERS })
+export class LedgerCommandsModule {}
 
 @Module({})
 export class AppModule {
   static register(config: LedgerConfig, credentials: AdminCredentials): DynamicModule {
     return {
       module: AppModule,
-      imports: [CqrsModule.forRoot(), LedgerModule.register(config), TokensModule.register(config)],
+      imports: [CqrsModule.forRoot(), LedgerModule.register(config), TokensModule.register(config), JobsModule.register(config), LedgerCommandsModule, JobProcessorsModule],
       controllers: [
         OrgUnitsController, CampaignsController, ActivitiesController, VolunteersController, DonationsController,
         StatsController, HistoryController, HealthController, PeriodsController, TokensController,
-        AuditController,
+        AuditController, JobsController, ImportsController, ReconciliationController,
       ],
       providers: [
         { provide: AdminCredentials, useValue: credentials },
@@ -67,7 +83,6 @@ export class AppModule {
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_PIPE, useFactory: strictValidationPipe },
         { provide: APP_FILTER, useClass: ProblemFilter },
-        ...COMMAND_HANDLERS,
         ...QUERY_HANDLERS,
       ],
     };

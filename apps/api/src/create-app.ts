@@ -1,3 +1,4 @@
+import multipart from '@fastify/multipart';
 import type { LoggerService, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -5,9 +6,11 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
 import { AdminCredentials } from './auth/credentials';
 import type { LedgerConfig } from './config/config';
+import { API_PREFIX } from './http/api-prefix';
 import { badRequest } from './http/problem';
 
-export const API_PREFIX = 'api/v1';
+export { API_PREFIX } from './http/api-prefix';
+
 /** CONTRACT: bodies are JSON objects of modest size; larger ones are refused with 413. */
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 
@@ -27,6 +30,8 @@ export async function createApp(config: LedgerConfig, logger: LoggerService | Lo
     bodyParser: false,
   });
   app.setGlobalPrefix(API_PREFIX);
+  // Spreadsheet uploads (POST /imports) are multipart; each route sets its own file size limit.
+  await app.register(multipart, { limits: { files: 1, fields: 0, parts: 1 } });
   app.enableShutdownHooks();
 
   const fastify = app.getHttpAdapter().getInstance();

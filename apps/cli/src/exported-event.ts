@@ -1,4 +1,4 @@
-import type { RecordedEvent } from '@tongxin/event-store';
+import type { IdempotencyRecord, RecordedEvent } from '@tongxin/event-store';
 
 /**
  * The two line formats of an export and how each maps to and from the port's RecordedEvent.
@@ -10,10 +10,35 @@ export const EXPORT_FORMATS: readonly ExportFormat[] = ['ndjson', 'cloudevents']
 export const CLOUDEVENT_SOURCE = 'tongxin:ledger';
 export const CLOUDEVENT_TYPE_PREFIX = 'cn.tongxin.ledger.';
 /** Extension attributes: lower-case alphanumeric, at most 20 characters (CloudEvents 1.0 §naming). */
-export const EXTENSIONS = { position: 'tongxinposition', revision: 'tongxinrevision', metadata: 'tongxinmetadata' } as const;
+export const EXTENSIONS = {
+  position: 'tongxinposition', revision: 'tongxinrevision', metadata: 'tongxinmetadata', idempotency: 'tongxinidempotency',
+} as const;
+/** The ndjson field of a line that carries an idempotency record. */
+export const IDEMPOTENCY_FIELD = 'idempotency';
 
-/** A line that is not an event of either format; `line` counts from 1. */
-export class BadExportLineError extends Error {
+/**
+ * An idempotency record as an export carries it: on the line of its append's last event, so a retry of that
+ * command is answered after a move as before. `result` is the append in the store it comes from; an import checks
+ * it against the lines and the target answers with its own.
+ */
+export type ExportedIdempotency = Omit<IdempotencyRecord, 'result'> & {
+  result: { streamId: string; revision: number; position: number; firstPosition: number };
+};
+
+/** One line of an export, read back. */
+export interface ExportLine {
+  event: RecordedEvent;
+  format: ExportFormat;
+  idempotency?: ExportedIdempotency;
+}
+
+/** A refusal the user can act on; nothing was appended. */
+export class ImportRefusedError extends Error {
+  override readonly name: string = 'ImportRefusedError';
+}
+
+/** A line that is not an event of either format, or whose idempotency record does not fit; `line` counts from 1. */
+export class BadExportLineError extends ImportRefusedError {
   override readonly name = 'BadExportLineError';
   constructor(readonly line: number, reason: string) {
     super(`line ${line}: ${reason}`);
@@ -46,12 +71,30 @@ export function toCloudEvent(event: RecordedEvent): Record<string, unknown> {
   };
 }
 
-export function formatLine(event: RecordedEvent, format: ExportFormat): string {
-  return JSON.stringify(format === 'cloudevents' ? toCloudEvent(event) : event);
+/**
+ * One line: the event, and the idempotency record of the append it ends, if there is one (an extra top-level field
+ * in ndjson; in CloudEvents an extension attribute holding JSON text, since extension values must be scalars).
+ */
+export function formatLine(event: RecordedEvent, format: ExportFormat, record?: IdempotencyRecord): string {
+  const idempotency = record && toExportedIdempotency(record);
+  if (format === 'cloudevents') {
+    const cloudEvent = toCloudEvent(event);
+    return JSON.stringify(idempotency ? { ...cloudEvent, [EXTENSIONS.idempotency]: JSON.stringify(idempotency) } : cloudEvent);
+  }
+  return JSON.stringify(idempotency ? { ...event, [IDEMPOTENCY_FIELD]: idempotency } : event);
 }
 
-/** Parses one line of an export (either format) and checks every field a RecordedEvent needs. */
-export function parseExportLine(text: string, line: number): { event: RecordedEvent; format: ExportFormat } {
+/** Only the fields of the port's record, in one order, whatever else a store's object holds. */
+function toExportedIdempotency(record: IdempotencyRecord): ExportedIdempotency {
+  const { streamId, revision, position, firstPosition } = record.result;
+  return {
+    key: record.key, fingerprint: record.fingerprint, response: record.response, createdAt: record.createdAt,
+    result: { streamId, revision, position, firstPosition },
+  };
+}
+
+/** Parses one line of an export (either format) and checks every field a RecordedEvent needs, and its record's. */
+export function parseExportLine(text: string, line: number): ExportLine {
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -60,9 +103,55 @@ export function parseExportLine(text: string, line: number): { event: RecordedEv
   }
   if (!isPlainObject(value)) throw new BadExportLineError(line, 'not a JSON object');
   const format: ExportFormat = 'specversion' in value ? 'cloudevents' : 'ndjson';
-  const event = format === 'cloudevents' ? fromCloudEvent(value, line) : (value as unknown as RecordedEvent);
+  let event: RecordedEvent;
+  let carried: unknown;
+  if (format === 'cloudevents') {
+    event = fromCloudEvent(value, line);
+    const text = value[EXTENSIONS.idempotency];
+    if (text !== undefined) {
+      try {
+        carried = JSON.parse(String(text));
+      } catch {
+        throw new BadExportLineError(line, `${EXTENSIONS.idempotency} must be a JSON object encoded as a string`);
+      }
+    }
+  } else {
+    const { [IDEMPOTENCY_FIELD]: field, ...rest } = value;
+    event = rest as unknown as RecordedEvent;
+    carried = field;
+  }
   checkRecordedEvent(event, line);
-  return { event, format };
+  if (carried === undefined) return { event, format };
+  return { event, format, idempotency: checkIdempotency(carried, event, line) };
+}
+
+/**
+ * A record is well formed and names the append that ends on its own line: its stream, its revision, its position.
+ * Whether the append's first event is in the file is for the reader of the whole file (import-events) to check.
+ */
+function checkIdempotency(value: unknown, event: RecordedEvent, line: number): ExportedIdempotency {
+  const fail = (reason: string): never => {
+    throw new BadExportLineError(line, `idempotency record: ${reason}`);
+  };
+  if (!isPlainObject(value)) return fail('not a JSON object');
+  const { key, fingerprint, response, createdAt, result } = value;
+  if (typeof key !== 'string' || key === '') fail('key must be a non-empty string');
+  if (typeof fingerprint !== 'string' || fingerprint === '') fail('fingerprint must be a non-empty string');
+  if (!isPlainObject(response)) fail('response must be a JSON object');
+  if (typeof createdAt !== 'string' || Number.isNaN(Date.parse(createdAt))) fail('createdAt must be an ISO 8601 instant');
+  if (!isPlainObject(result)) return fail('result must be a JSON object');
+  const { streamId, revision, position, firstPosition } = result;
+  if (!Number.isSafeInteger(firstPosition) || (firstPosition as number) < 1 || (firstPosition as number) > event.position) {
+    fail(`result.firstPosition must be an integer from 1 to the line's position ${event.position}`);
+  }
+  if (position !== event.position || streamId !== event.streamId || revision !== event.revision) {
+    fail(`its append ends at position ${String(position)}, stream ${String(streamId)}, revision ${String(revision)}, ` +
+      `but it is on the line of position ${event.position}, stream ${event.streamId}, revision ${event.revision}`);
+  }
+  return {
+    key: key as string, fingerprint: fingerprint as string, response: response as Record<string, unknown>, createdAt: createdAt as string,
+    result: { streamId: event.streamId, revision: event.revision, position: event.position, firstPosition: firstPosition as number },
+  };
 }
 
 function fromCloudEvent(value: Record<string, unknown>, line: number): RecordedEvent {

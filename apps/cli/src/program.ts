@@ -64,7 +64,7 @@ export function createProgram(): Command {
             renameSync(target, options.out!);
           }
           const range = summary.events ? ` (positions ${summary.firstPosition}–${summary.lastPosition})` : '';
-          process.stderr.write(`exported ${summary.events} events${range} as ${options.format}${options.out ? ` to ${options.out}` : ''}\n`);
+          process.stderr.write(`exported ${summary.events} events${range} and ${summary.idempotencyRecords} idempotency records as ${options.format}${options.out ? ` to ${options.out}` : ''}\n`);
         } catch (error) {
           if (target) {
             out.destroy();
@@ -94,7 +94,7 @@ Example, moving the embedded ledger to PostgreSQL:
         const summary = await importEvents(store, file, {
           progress: { check: progressBar('check ', 'bytes', options.progress), append: progressBar('import', 'bytes', options.progress) },
         });
-        process.stderr.write(`imported ${summary.events} events in ${summary.streams} streams (${summary.format ?? 'empty file'}) into ${redactUrl(storeUrl)}\n`);
+        process.stderr.write(`imported ${summary.events} events in ${summary.streams} streams with ${summary.idempotencyRecords} idempotency records (${summary.format ?? 'empty file'}) into ${redactUrl(storeUrl)}\n`);
       });
     });
 

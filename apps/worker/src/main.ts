@@ -19,6 +19,9 @@ async function main(): Promise<void> {
   app.enableShutdownHooks();
   await app.init();
   process.stdout.write(`Tongxin Ledger worker projects ${redactUrl(config.storeUrl)} into ${redactUrl(config.readModelLocation)}\n`);
+  process.stdout.write(config.redisUrl
+    ? `Tongxin Ledger worker runs background jobs from ${redactUrl(config.redisUrl)} (prefix ${config.redisPrefix})\n`
+    : 'Tongxin Ledger worker runs no background jobs: without REDIS_URL the API process runs them\n');
 }
 
 if (require.main === module) {

@@ -4,6 +4,9 @@ import type { EventStore } from '@tongxin/event-store';
 import type { LedgerReadModelPort } from '@tongxin/projections';
 import { createServer, type Server } from 'node:http';
 import type { LedgerConfig } from '../../api/src/config/config';
+import { LedgerCommandsModule } from '../../api/src/app.module';
+import { JobProcessorsModule } from '../../api/src/jobs/job-processors.module';
+import { JobsModule } from '../../api/src/jobs/jobs.module';
 import { LedgerModule } from '../../api/src/ledger/ledger.module';
 import { EVENT_STORE, READ_MODEL } from '../../api/src/ledger/tokens';
 
@@ -62,14 +65,18 @@ class WorkerHealth implements OnApplicationBootstrap, OnApplicationShutdown {
 
 /**
  * The background process of a server deployment: the one projection runner that keeps the shared read
- * model current while the API processes run with TONGXIN_PROJECTIONS=off. Background jobs join it later.
+ * model current while the API processes run with TONGXIN_PROJECTIONS=off, and, with REDIS_URL, the BullMQ workers
+ * that run every job processor (hosting the command handlers the processors dispatch to).
  */
 @Module({})
 export class WorkerModule {
   static register(config: WorkerConfig): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [CqrsModule.forRoot(), LedgerModule.register({ ...config, projections: 'inline' })],
+      imports: [
+        CqrsModule.forRoot(), LedgerModule.register({ ...config, projections: 'inline' }),
+        JobsModule.register(config, 'worker'), LedgerCommandsModule, JobProcessorsModule,
+      ],
       providers: [{ provide: WORKER_CONFIG, useValue: config }, WorkerHealth],
     };
   }

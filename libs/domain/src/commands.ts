@@ -5,7 +5,7 @@
  * `period` is the folded state of the period stream of the month a new fact is dated in (see periods/period.ts).
  */
 import type {
-  ActivityCategory, ActivityFacts, DonatedItem, DonationKind, DonorKind, IsoDate, OrgUnitLevel,
+  ActivityCategory, ActivityFacts, BankLineFacts, DonatedItem, MatchMethod, DonationKind, DonorKind, GoodsRecipient, IsoDate, OrgUnitLevel,
   PaymentMethod, VenueType,
 } from './events';
 import type { ActivityState } from './activities/activity';
@@ -123,7 +123,24 @@ export interface DisburseFunds {
   /** The lock state of paidOn's month. */
   period: PeriodState | null;
 }
-export type CampaignCommand = LaunchCampaign | ReceiveDonation | RefundDonation | DisburseFunds;
+export interface DistributeGoods {
+  type: 'DistributeGoods';
+  /** The ledger's calendar date now; facts dated after it are refused. */
+  today: IsoDate;
+  data: {
+    donationId: string; distributionId: string;
+    /** `index`: the item's position in the donation's `items`. */
+    items: { index: number; quantity: number }[];
+    recipient: GoodsRecipient; beneficiaries: number; distributedOn: IsoDate; notes: string | null;
+  };
+  /** The recipient unit's folded state when the recipient is an org unit, else null. */
+  orgUnit: OrgUnitState | null;
+  /** The recipient activity's folded state when the recipient is an activity, else null. */
+  activity: ActivityState | null;
+  /** The lock state of distributedOn's month. */
+  period: PeriodState | null;
+}
+export type CampaignCommand = LaunchCampaign | ReceiveDonation | RefundDonation | DisburseFunds | DistributeGoods;
 
 export interface LockPeriod {
   type: 'LockPeriod';
@@ -133,3 +150,25 @@ export interface LockPeriod {
   orgUnit: OrgUnitState;
 }
 export type PeriodCommand = LockPeriod;
+
+export interface RecordBankStatement {
+  type: 'RecordBankStatement';
+  data: {
+    statementId: string; campaignId: string; fileName: string;
+    lines: (BankLineFacts & { counterparty: string | null })[];
+  };
+  /** The campaign's folded state: the statement belongs to its receiving account. */
+  campaign: CampaignState;
+}
+export interface MatchDonations {
+  type: 'MatchDonations';
+  /** Decided in order, each against the state the earlier ones leave. */
+  data: { matches: { statementId: string; line: number; donationId: string; by: MatchMethod; reason: string | null }[] };
+  /** The campaign's folded state: where the donations are. A donation once received never changes what it matched. */
+  campaign: CampaignState;
+}
+export interface UnmatchDonation {
+  type: 'UnmatchDonation';
+  data: { statementId: string; line: number; donationId: string; reason: string };
+}
+export type ReconciliationCommand = RecordBankStatement | MatchDonations | UnmatchDonation;

@@ -11,11 +11,14 @@ export type DomainErrorCode =
   | 'ALREADY_VOIDED' // 409
   | 'INVALID_TRANSITION' // 409: e.g. verifying a rejected hour entry
   | 'REFUND_EXCEEDS_DONATION' // 409
+  | 'DISTRIBUTION_EXCEEDS_DONATION' // 409: more of a donated item than remains undistributed
   | 'INSUFFICIENT_BALANCE' // 409: disbursement larger than the campaign's money balance
   | 'DUPLICATE_ENTRY' // 409: an entry/refund id already used inside its stream
   | 'PERIOD_LOCKED' // 409: a new fact dated inside a month locked for its org subtree
   | 'PERIOD_ALREADY_LOCKED' // 409: the month is already locked for the unit or one of its ancestors
-  | 'ALREADY_ERASED'; // 409: the volunteer's personal data was already erased
+  | 'ALREADY_ERASED' // 409: the volunteer's personal data was already erased
+  | 'ALREADY_MATCHED' // 409: the bank line, or the donation, is matched already
+  | 'NOT_MATCHED'; // 409: unmatching a line and donation that are not matched to each other
 
 export class DomainError extends Error {
   override readonly name = 'DomainError';

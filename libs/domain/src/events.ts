@@ -68,6 +68,21 @@ export interface FundsDisbursed {
     amount: number; purpose: string; paidOn: IsoDate; beneficiaries: number; activityId: string | null;
   };
 }
+/** Exactly one: goods go to an org unit, or to an activity (counted under the activity's org unit). */
+export type GoodsRecipient = { orgUnitId: string } | { activityId: string };
+/** One line of a distribution: `index` is the position of the item in the donation's `items`. */
+export interface DistributedItem { index: number; description: string; quantity: number; unit: string }
+/**
+ * Donated goods handed on. Decided on the campaign stream, so no two distributions can overdraw an item.
+ * `orgUnitId`/`orgPath` are where it counts: the recipient unit, or the recipient activity's unit.
+ */
+export interface GoodsDistributed {
+  type: 'GoodsDistributed';
+  data: {
+    distributionId: string; donationId: string; campaignId: string; orgUnitId: string; orgPath: OrgPath;
+    recipient: GoodsRecipient; items: DistributedItem[]; beneficiaries: number; distributedOn: IsoDate; notes: string | null;
+  };
+}
 
 // ---- activities: stream activity-{id}
 export interface ActivityFacts {
@@ -143,21 +158,54 @@ export interface PeriodLocked {
   data: { month: string; orgUnitId: string; orgPath: OrgPath; reason: string | null };
 }
 
+// ---- bank reconciliation of a campaign's receiving account: stream reconciliation-{campaignId}
+// One stream per campaign, so every match is decided against one folded state: a bank line is matched to at most
+// one donation and a donation to at most one line.
+export const MATCH_METHODS = ['reference', 'amount-date', 'counterparty', 'manual'] as const;
+export type MatchMethod = (typeof MATCH_METHODS)[number];
+/** A credit line of a statement; `line` is its row number in the uploaded file. */
+export interface BankLineFacts { line: number; date: IsoDate; amount: number; reference: string | null }
+export interface BankStatementRecorded {
+  type: 'BankStatementRecorded';
+  /**
+   * `statementId` is derived from the file's hash, so the same file twice records one statement. `counterparties`
+   * (the payer names, by index of `lines`) may name individual donors: personal data, sealed with the statement's
+   * key (libs/privacy); null once erased. `duplicates`: lines left out because an earlier statement of the campaign
+   * holds the same line (same reference, date and amount), so overlapping statements count each receipt once.
+   */
+  data: {
+    statementId: string; campaignId: string; orgUnitId: string; orgPath: OrgPath; fileName: string;
+    lines: BankLineFacts[]; counterparties: (string | null)[] | null;
+    duplicates: { line: number; statementId: string; sameAs: number }[];
+  };
+}
+export interface DonationMatched {
+  type: 'DonationMatched';
+  /** `reason` is required for manual matches, null for the matching job's. */
+  data: { campaignId: string; statementId: string; line: number; donationId: string; by: MatchMethod; reason: string | null };
+}
+export interface DonationUnmatched {
+  type: 'DonationUnmatched';
+  data: { campaignId: string; statementId: string; line: number; donationId: string; reason: string };
+}
+
 export type OrgUnitEvent = OrgUnitRegistered;
 export type PeriodEvent = PeriodLocked;
-export type CampaignEvent = CampaignLaunched | DonationReceived | DonationRefunded | FundsDisbursed;
+export type CampaignEvent = CampaignLaunched | DonationReceived | DonationRefunded | FundsDisbursed | GoodsDistributed;
 export type ActivityEvent = ActivityRecorded | ActivityCorrected | ActivityVoided;
 export type VolunteerEvent = VolunteerRegistered | HoursLogged | HoursVerified | HoursRejected | VolunteerErased;
-export type LedgerEvent = OrgUnitEvent | CampaignEvent | ActivityEvent | VolunteerEvent | PeriodEvent | TokenEvent;
+export type ReconciliationEvent = BankStatementRecorded | DonationMatched | DonationUnmatched;
+export type LedgerEvent = OrgUnitEvent | CampaignEvent | ActivityEvent | VolunteerEvent | PeriodEvent | TokenEvent | ReconciliationEvent;
 export type LedgerEventType = LedgerEvent['type'];
 
 /** Current schema version of each event type; upcasters (history issue) raise older shapes to these. */
 export const EVENT_SCHEMA_VERSIONS: Record<LedgerEventType, number> = {
-  OrgUnitRegistered: 1, CampaignLaunched: 1, DonationReceived: 1, DonationRefunded: 1, FundsDisbursed: 1,
+  OrgUnitRegistered: 1, CampaignLaunched: 1, DonationReceived: 1, DonationRefunded: 1, FundsDisbursed: 1, GoodsDistributed: 1,
   ActivityRecorded: 1, ActivityCorrected: 1, ActivityVoided: 1,
   VolunteerRegistered: 1, HoursLogged: 1, HoursVerified: 1, HoursRejected: 1, VolunteerErased: 1,
   PeriodLocked: 1,
   TokenIssued: 1, TokenRevoked: 1,
+  BankStatementRecorded: 1, DonationMatched: 1, DonationUnmatched: 1,
 };
 
 /** Who and why, carried by every event. Time and ids come in here, so `decide` stays deterministic. */
@@ -179,4 +227,6 @@ export const streams = {
   /** One stream per calendar month (`YYYY-MM`) holds every lock of that month. */
   period: (month: string) => `period-${month}`,
   token: (id: string) => `token-${id}`,
+  /** Bank statements of a campaign's receiving account and every match decision on them. */
+  reconciliation: (campaignId: string) => `reconciliation-${campaignId}`,
 } as const;

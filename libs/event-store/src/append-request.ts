@@ -6,7 +6,8 @@ export interface AppendRequest {
   streamId: string;
   events: { type: string; data: string; metadata: string }[];
   expectedRevision: ExpectedRevision;
-  idempotency?: { key: string; fingerprint: string; response: string };
+  /** `createdAt`: imports only (AppendOptions.idempotency.createdAt), in the same canonical form as recordedAt. */
+  idempotency?: { key: string; fingerprint: string; response: string; createdAt?: string };
   uniqueKeys: string[];
   /** Sorted by stream id, one per stream. */
   conditions: StreamCondition[];
@@ -40,7 +41,12 @@ export function toAppendRequest(streamId: string, events: NewEvent[], options: A
   if (options.recordedAt !== undefined) {
     // An import replays decisions already made; it has nothing to condition on.
     if (request.conditions.length > 0) throw new TypeError('an import (recordedAt) takes no conditions');
-    request.recordedAt = toRecordedAt(options.recordedAt);
+    request.recordedAt = toInstant(options.recordedAt, 'recordedAt');
+  }
+  if (idempotency?.createdAt !== undefined) {
+    // Only a history keeps a record's first time; a live request's record dates from its commit.
+    if (request.recordedAt === undefined) throw new TypeError('an idempotency createdAt is for imports only: give recordedAt too');
+    request.idempotency!.createdAt = toInstant(idempotency.createdAt, 'idempotency createdAt');
   }
   return request;
 }
@@ -64,10 +70,10 @@ function toConditions(streamId: string, conditions: StreamCondition[] | undefine
  * Only the form every adapter reads back (`toISOString()`), so what is kept is exactly what was given and
  * instants compare as strings; anything else is a caller's mistake, not something to round silently.
  */
-function toRecordedAt(value: unknown): string {
+function toInstant(value: unknown, what: string): string {
   const time = typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(value) ? new Date(value) : undefined;
   if (!time || Number.isNaN(time.getTime()) || time.toISOString() !== value) {
-    throw new TypeError(`recordedAt must be an ISO 8601 UTC instant with milliseconds (e.g. 2026-05-01T08:30:00.000Z), got ${String(value)}`);
+    throw new TypeError(`${what} must be an ISO 8601 UTC instant with milliseconds (e.g. 2026-05-01T08:30:00.000Z), got ${String(value)}`);
   }
   return value;
 }

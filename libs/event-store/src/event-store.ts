@@ -69,7 +69,16 @@ export interface AppendOptions {
    * or finds nothing appended. If the key already exists, nothing is appended and the existing record
    * comes back (`replayed: true`) or, for another fingerprint, IdempotencyKeyReusedError is thrown.
    */
-  idempotency?: { key: string; fingerprint: string; response: Record<string, unknown> };
+  idempotency?: {
+    key: string;
+    fingerprint: string;
+    response: Record<string, unknown>;
+    /**
+     * For importing a history only, with `recordedAt`: the record's createdAt in the store it comes from (same
+     * form as recordedAt), kept instead of the commit time, so retention counts from the first request, not the move.
+     */
+    createdAt?: string;
+  };
   /**
    * Ledger-wide unique keys claimed atomically with the events (e.g. `donation:<id>` → its campaign's
    * stream). If any key is already claimed, nothing is appended and UniqueKeyTakenError is thrown.
@@ -135,6 +144,13 @@ export interface EventStore {
   /** The last position whose event was recorded at or before `instant` (0 if none). */
   positionAt(instant: string): Promise<number>;
   getIdempotencyRecord(key: string): Promise<IdempotencyRecord | undefined>;
+  /**
+   * The settled idempotency records whose append's last event lies after `after`, in the order of that position
+   * (`result.position`), streamed in pages: an export puts each with the append it belongs to, so a moved ledger
+   * answers retries as before. A record whose append is still in flight is left out until it settles.
+   * Optional only so test doubles over a plain array need not carry it; every adapter implements it.
+   */
+  idempotencyRecords(options?: { after?: number; batchSize?: number }): AsyncIterable<IdempotencyRecord>;
   /** The stream a unique key was claimed for, if it was. */
   lookupUniqueKey(key: string): Promise<string | undefined>;
   /** Cheap liveness check for /health. */
@@ -207,5 +223,22 @@ export async function* pagesOfReadAll(
     yield* page;
     if (page.length < batchSize) return;
     after = page[page.length - 1].position;
+  }
+}
+
+/**
+ * `idempotencyRecords` over a page query: pages of `batchSize` (default 500) keyed on `result.position`, which
+ * no two records share (each is the last event of its own append), so no record is skipped or repeated.
+ */
+export async function* pagesOfIdempotencyRecords(
+  page: (after: number, limit: number) => Promise<IdempotencyRecord[]>, options: { after?: number; batchSize?: number } = {},
+): AsyncIterable<IdempotencyRecord> {
+  const batchSize = Math.max(1, Math.floor(options.batchSize ?? 500));
+  let after = options.after ?? 0;
+  for (;;) {
+    const records = await page(after, batchSize);
+    yield* records;
+    if (records.length < batchSize) return;
+    after = records[records.length - 1].result.position;
   }
 }

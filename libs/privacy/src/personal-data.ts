@@ -9,6 +9,13 @@ export const volunteerSubject = (volunteerId: string): string => `volunteer:${vo
  */
 export const donorSubject = (donationId: string): string => `donor:${donationId}`;
 
+/**
+ * The subject of the payer names on one bank statement of a campaign: the names of individual donors as their bank
+ * shows them. One key per statement (the event holds them all); erasing a donor destroys the key of every statement
+ * line matched to their donation, and with it that statement's payer names — amounts, dates and matches stay.
+ */
+export const bankStatementSubject = (campaignId: string, statementId: string): string => `bank-statement:${campaignId}:${statementId}`;
+
 export interface PersonalDataRule {
   /** The subject whose key seals the event's fields, from ids the event keeps in plain. */
   subjectOf(data: Record<string, unknown>): string | undefined;
@@ -33,6 +40,14 @@ export const PERSONAL_DATA: Readonly<Partial<Record<LedgerEventType, PersonalDat
   DonationReceived: {
     subjectOf: (data) => { const id = idOf(data, 'donationId'); return id && donorSubject(id); },
     fields: ['donor.name'],
+  },
+  BankStatementRecorded: {
+    subjectOf: (data) => {
+      const campaignId = idOf(data, 'campaignId');
+      const statementId = idOf(data, 'statementId');
+      return campaignId && statementId && bankStatementSubject(campaignId, statementId);
+    },
+    fields: ['counterparties'],
   },
 };
 

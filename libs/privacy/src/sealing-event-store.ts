@@ -92,6 +92,12 @@ export class SealingEventStore implements EventStore {
     return this.inner.getIdempotencyRecord(key);
   }
 
+  /** Passed through as getIdempotencyRecord is: the records hold command answers, no personal field. */
+  async *idempotencyRecords(options?: { after?: number; batchSize?: number }): AsyncIterable<IdempotencyRecord> {
+    if (!this.inner.idempotencyRecords) throw new TypeError('the inner event store cannot list its idempotency records');
+    yield* this.inner.idempotencyRecords(options);
+  }
+
   lookupUniqueKey(key: string): Promise<string | undefined> {
     return this.inner.lookupUniqueKey(key);
   }

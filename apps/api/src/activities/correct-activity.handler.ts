@@ -37,7 +37,7 @@ export class CorrectActivityHandler implements ICommandHandler<CorrectActivityCo
           today: ledgerToday(new Date()),
           data: { activityId: id, changes, reason: body.reason },
           campaign: typeof changes.campaignId === 'string'
-            ? (await this.executor.load(streams.campaign(changes.campaignId), campaignDecider)).state
+            ? await this.executor.current(streams.campaign(changes.campaignId), campaignDecider)
             : null,
         };
       },

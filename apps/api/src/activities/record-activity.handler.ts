@@ -30,7 +30,7 @@ export class RecordActivityHandler implements ICommandHandler<RecordActivityComm
           materialsDistributed: body.materialsDistributed ?? 0, location: body.location ?? null, notes: body.notes ?? null,
         },
         orgUnit: scoped(ctx.principal, await this.executor.orgUnit(body.orgUnitId)),
-        campaign: body.campaignId ? (await this.executor.load(streams.campaign(body.campaignId), campaignDecider)).state : null,
+        campaign: body.campaignId ? await this.executor.current(streams.campaign(body.campaignId), campaignDecider) : null,
         period: await reads.periodOf(body.occurredOn),
       }),
     });

@@ -38,6 +38,19 @@ export interface LedgerConfig {
   failedAuth: FailedAuthLimits;
   /** How long a query with minPosition waits for its read model before answering 503. */
   minPositionWaitMs: number;
+  /** REDIS_URL: background jobs go through BullMQ on this Redis; without it they run in the API process. */
+  redisUrl?: string;
+  /** TONGXIN_REDIS_PREFIX: the key prefix of every queue (default `tongxin`), so deployments sharing a Redis never meet. */
+  redisPrefix: string;
+  /**
+   * TONGXIN_JOB_WORKER: `inline` runs the job processors in this process, `off` only queues jobs for the worker
+   * (apps/worker). Defaults to `inline` without REDIS_URL (the embedded default keeps every feature), `off` with it.
+   */
+  jobWorker: 'inline' | 'off';
+  /** Where jobs are kept without Redis: `tongxin-jobs.db` in the data directory. */
+  jobsLocation: string;
+  /** TONGXIN_JOB_ATTEMPTS (default 5) and TONGXIN_JOB_BACKOFF_MS (default 2000): retries of a transient failure, waiting backoffMs·2^(n−1). */
+  jobRetry: { attempts: number; backoffMs: number };
 }
 
 export class ConfigError extends Error {
@@ -61,6 +74,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     throw new ConfigError(`TONGXIN_PROJECTION_POLL_MS must be a positive integer, got ${env.TONGXIN_PROJECTION_POLL_MS}`);
   }
   const dataDir = overrides.dataDir ?? env.TONGXIN_DATA_DIR ?? defaultDataDir(storeUrl);
+  const jobs = loadJobsConfig(env, overrides);
   return {
     port,
     host: overrides.host ?? env.HOST ?? '0.0.0.0',
@@ -74,7 +88,32 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     adminToken,
     minPositionWaitMs: overrides.minPositionWaitMs ?? 5000,
     failedAuth: overrides.failedAuth ?? DEFAULT_FAILED_AUTH_LIMITS,
+    ...jobs,
+    jobsLocation: overrides.jobsLocation ?? join(dataDir, 'tongxin-jobs.db'),
   };
+}
+
+function loadJobsConfig(env: NodeJS.ProcessEnv, overrides: Partial<LedgerConfig>): Pick<LedgerConfig, 'redisUrl' | 'redisPrefix' | 'jobWorker' | 'jobRetry'> {
+  const redisUrl = 'redisUrl' in overrides ? overrides.redisUrl : (env.REDIS_URL || undefined);
+  if (redisUrl !== undefined && !/^rediss?:\/\/\S+$/.test(redisUrl)) throw new ConfigError(`REDIS_URL must be a redis:// or rediss:// URL, got ${redactUrl(redisUrl)}`);
+  const redisPrefix = overrides.redisPrefix ?? env.TONGXIN_REDIS_PREFIX ?? 'tongxin';
+  if (!/^[A-Za-z0-9_.-]{1,64}$/.test(redisPrefix)) {
+    throw new ConfigError(`TONGXIN_REDIS_PREFIX must be 1–64 letters, digits, '_', '.' or '-', got ${redisPrefix}`);
+  }
+  const jobWorker = overrides.jobWorker ?? env.TONGXIN_JOB_WORKER ?? (redisUrl ? 'off' : 'inline');
+  if (jobWorker !== 'inline' && jobWorker !== 'off') throw new ConfigError(`TONGXIN_JOB_WORKER must be inline or off, got ${jobWorker}`);
+  if (jobWorker === 'off' && !redisUrl) {
+    throw new ConfigError('TONGXIN_JOB_WORKER=off needs REDIS_URL: without Redis, jobs run in the API process or not at all');
+  }
+  const attempts = overrides.jobRetry?.attempts ?? Number(env.TONGXIN_JOB_ATTEMPTS ?? 5);
+  if (!Number.isInteger(attempts) || attempts < 1 || attempts > 100) {
+    throw new ConfigError(`TONGXIN_JOB_ATTEMPTS must be an integer 1–100, got ${env.TONGXIN_JOB_ATTEMPTS}`);
+  }
+  const backoffMs = overrides.jobRetry?.backoffMs ?? Number(env.TONGXIN_JOB_BACKOFF_MS ?? 2000);
+  if (!Number.isInteger(backoffMs) || backoffMs < 0 || backoffMs > 3_600_000) {
+    throw new ConfigError(`TONGXIN_JOB_BACKOFF_MS must be an integer 0–3600000, got ${env.TONGXIN_JOB_BACKOFF_MS}`);
+  }
+  return { redisUrl, redisPrefix, jobWorker, jobRetry: { attempts, backoffMs } };
 }
 
 function defaultReadModel(storeUrl: string, dataDir: string): string {

@@ -3,7 +3,8 @@ import {
 } from '@tongxin/domain';
 import { Type } from 'class-transformer';
 import {
-  ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsObject, IsString, Matches, Max, Min, ValidateNested,
+  ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsObject, IsString, Matches, Max, Min, ValidateBy,
+  ValidateNested,
 } from 'class-validator';
 import { ID_PATTERN, IsCalendarDate, MAX_COUNT, MAX_MONEY, Optional, Text } from '../http/validators';
 
@@ -105,4 +106,62 @@ export class DisburseFundsDto {
 
   @Optional() @IsString() @Matches(ID_PATTERN)
   activityId?: string;
+}
+
+/** Goods lines of a donation are capped like its `items` (1000), so an index is 0–999. */
+const MAX_ITEMS = 1000;
+
+export class DistributedItemDto {
+  /** The item's position in the donation's `items`, from 0. */
+  @IsInt() @Min(0) @Max(MAX_ITEMS - 1)
+  index!: number;
+
+  /** In the item's own unit (袋, 床 …); a whole number. */
+  @IsInt() @Min(1) @Max(MAX_COUNT)
+  quantity!: number;
+}
+
+/** Exactly one of the two: an org unit inside the campaign, or an activity held inside it. */
+export class GoodsRecipientDto {
+  @Optional() @IsString() @Matches(ID_PATTERN)
+  orgUnitId?: string;
+
+  @Optional() @IsString() @Matches(ID_PATTERN)
+  activityId?: string;
+}
+
+/** The recipient object names exactly one of orgUnitId and activityId. */
+function NamesOneRecipient(): PropertyDecorator {
+  return ValidateBy({
+    name: 'namesOneRecipient',
+    validator: {
+      validate: (value: unknown) => {
+        if (value === null || typeof value !== 'object') return true; // IsObject reports it
+        const { orgUnitId, activityId } = value as GoodsRecipientDto;
+        return (orgUnitId === undefined) !== (activityId === undefined);
+      },
+      defaultMessage: () => 'recipient must name exactly one of orgUnitId and activityId',
+    },
+  });
+}
+
+export class DistributeGoodsDto {
+  @Optional() @IsString() @Matches(ID_PATTERN)
+  distributionId?: string;
+
+  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(MAX_ITEMS) @ValidateNested({ each: true }) @Type(() => DistributedItemDto)
+  items!: DistributedItemDto[];
+
+  @IsObject() @NamesOneRecipient() @ValidateNested() @Type(() => GoodsRecipientDto)
+  recipient!: GoodsRecipientDto;
+
+  /** People the goods reached (人次); 0 when they are counted elsewhere, e.g. as the recipient activity's beneficiaries. */
+  @IsInt() @Min(0) @Max(MAX_COUNT)
+  beneficiaries!: number;
+
+  @IsCalendarDate()
+  distributedOn!: string;
+
+  @Optional() @Text(500)
+  notes?: string;
 }

@@ -3,6 +3,7 @@ import { DomainError, type DomainErrorCode } from '@tongxin/domain';
 import {
   IdempotencyKeyReusedError, StoreUnavailableError, UniqueKeyTakenError, WrongExpectedRevisionError,
 } from '@tongxin/event-store';
+import { InvalidJobIdError, JobPayloadTooLargeError, JobQueueUnavailableError } from '@tongxin/jobs';
 import type { FastifyReply } from 'fastify';
 import { ContentionError, PreconditionFailedError, ReadModelLaggingError } from '../ledger/errors';
 import { problem, PROBLEM_CONTENT_TYPE, ProblemException, type Problem } from './problem';
@@ -16,11 +17,14 @@ export const DOMAIN_ERROR_STATUS: Record<DomainErrorCode, number> = {
   ALREADY_VOIDED: 409,
   INVALID_TRANSITION: 409,
   REFUND_EXCEEDS_DONATION: 409,
+  DISTRIBUTION_EXCEEDS_DONATION: 409,
   INSUFFICIENT_BALANCE: 409,
   DUPLICATE_ENTRY: 409,
   PERIOD_LOCKED: 409,
   PERIOD_ALREADY_LOCKED: 409,
   ALREADY_ERASED: 409,
+  ALREADY_MATCHED: 409,
+  NOT_MATCHED: 409,
 };
 
 /** Framework errors raised before a controller runs (body parsing), by Fastify code. */
@@ -74,6 +78,12 @@ export class ProblemFilter implements ExceptionFilter {
       this.logger.error(error.message, (error.cause as Error | undefined)?.stack);
       return { body: problem(503, 'The event store is unavailable; nothing was recorded. Retry later.', { code: 'STORE_UNAVAILABLE' }), headers: { 'retry-after': '5' } };
     }
+    if (error instanceof JobQueueUnavailableError) {
+      this.logger.warn(error.message);
+      return { body: problem(503, 'The job queue is unavailable; retry later (a request that starts a job started none).', { code: 'JOB_QUEUE_UNAVAILABLE' }), headers: { 'retry-after': '5' } };
+    }
+    if (error instanceof JobPayloadTooLargeError) return { body: problem(413, error.message, { code: 'JOB_PAYLOAD_TOO_LARGE' }), headers: {} };
+    if (error instanceof InvalidJobIdError) return { body: problem(400, error.message, { errors: [{ path: 'id', message: error.message }] }), headers: {} };
     if (error instanceof ReadModelLaggingError) {
       return { body: problem(503, error.message, { code: 'READ_MODEL_LAGGING' }), headers: { 'retry-after': '1' } };
     }

@@ -10,6 +10,7 @@ import {
 } from '@tongxin/event-store';
 import { replayedResult, type CommandContext, type CommandResult } from './command-context';
 import { ContentionError, PreconditionFailedError } from './errors';
+import { evictOldest } from './bounded-map';
 import { KeyedLock } from './keyed-lock';
 import { StreamStates, type Folder } from './stream-states';
 import { LedgerAppended } from './ledger-appended.event';
@@ -92,8 +93,8 @@ export class CommandExecutor {
     if (cached) return cached;
     const { state } = await this.states.current(streams.orgUnit(id), orgUnitDecider);
     if (state.exists) {
-      if (this.orgUnits.size >= MAX_CACHED_ORG_UNITS) this.orgUnits.delete(this.orgUnits.keys().next().value as string);
       this.orgUnits.set(id, state);
+      evictOldest(this.orgUnits, MAX_CACHED_ORG_UNITS);
     }
     return state;
   }
@@ -108,6 +109,19 @@ export class CommandExecutor {
     const read = { state, revision, streamId };
     this.periods.set(month, read);
     return read;
+  }
+
+  /** A stream's last revision, -1 when it does not exist: whether an entity was ever recorded, without reading it. */
+  streamRevision(streamId: string): Promise<number> {
+    return this.store.streamRevision(streamId);
+  }
+
+  /**
+   * A stream's folded state for a decision about another stream (a campaign an activity names): from the cache of
+   * recent states, reading only the events after it, so a campaign with years of donations costs one short read.
+   */
+  async current<S>(streamId: string, folder: Folder<S>): Promise<S> {
+    return (await this.states.current(streamId, folder)).state;
   }
 
   async load<S>(streamId: string, decider: Folder<S>): Promise<Folded<S>> {

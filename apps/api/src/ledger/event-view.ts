@@ -39,5 +39,9 @@ function redactData(type: string, data: Record<string, unknown>, role: Role): Re
     const donor = data.donor as Record<string, unknown> | undefined;
     return donor ? { ...data, donor: { ...donor, name: null } } : data;
   }
+  // Payer names on a bank statement are donors' names as their bank shows them.
+  if (type === 'BankStatementRecorded' && !SEES_DONOR_NAMES.includes(role) && Array.isArray(data.counterparties)) {
+    return { ...data, counterparties: data.counterparties.map(() => null) };
+  }
   return data;
 }

@@ -39,7 +39,7 @@ describe('StreamStates on a real SQLite store', () => {
     expect(await states.current('t', sum)).toEqual({ state: 5, revision: 0, position: result.position });
   });
 
-  it('given more streams than it may hold, then it forgets the least recently used and still answers right', async () => {
+  it('given more streams than it may hold, then it forgets the oldest and still answers right', async () => {
     const states = new StreamStates(store, 2);
     for (const id of ['a', 'b', 'c']) await store.appendToStream(id, [event(1)], { expectedRevision: NO_STREAM });
     for (const id of ['a', 'b', 'c', 'a']) expect((await states.current(id, sum)).state).toBe(1);

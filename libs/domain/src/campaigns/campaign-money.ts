@@ -13,12 +13,14 @@ function requireCampaign(state: CampaignState, campaignId: string): void {
   }
 }
 
-/** Money is counted under an org unit inside the campaign's subtree. */
-function requireUnitInCampaign(state: CampaignState, orgUnit: OrgUnitState | null, orgUnitId: string): OrgUnitState {
-  const unit = requireOrgUnit(orgUnit, orgUnitId);
+/** Money (and goods handed on) is counted under an org unit inside the campaign's subtree. */
+export function requireUnitInCampaign(
+  state: CampaignState, orgUnit: OrgUnitState | null, orgUnitId: string, field = 'orgUnitId',
+): OrgUnitState {
+  const unit = requireOrgUnit(orgUnit, orgUnitId, field);
   if (!isWithin(unit.orgPath, state.orgUnitId)) {
     throw new DomainError(
-      'INVALID_REFERENCE', `org unit ${orgUnitId} is outside campaign ${state.campaignId}'s org unit`, 'orgUnitId',
+      'INVALID_REFERENCE', `org unit ${orgUnitId} is outside campaign ${state.campaignId}'s org unit`, field,
     );
   }
   return unit;

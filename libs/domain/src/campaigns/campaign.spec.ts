@@ -74,7 +74,7 @@ describe('campaign evolve', () => {
       donationId: 'd1', kind: 'money', amount: 10_000, refunded: 2_000, orgUnitId: 'gaocun',
       orgPath: ['hunan', 'huaihua', 'mayang', 'gaocun'], receivedOn: '2024-06-01',
       donor: { name: '张三', kind: 'individual', anonymous: false }, method: 'wechat_pay', reference: null,
-      items: [], refundIds: ['r1', 'r2'],
+      items: [], refundIds: ['r1', 'r2'], distributed: [], distributionIds: [],
     });
   });
 

@@ -1,6 +1,7 @@
 /**
  * Campaigns (stream campaign-{id}) and their money. The stream is the consistency boundary of the money:
- * donations, refunds and disbursements of one campaign are decided against one folded balance.
+ * donations, refunds and disbursements of one campaign are decided against one folded balance, and goods
+ * distributions against what remains of each donated item.
  */
 import type { CampaignCommand, LaunchCampaign } from '../commands';
 import type { Decider } from '../decider';
@@ -10,6 +11,7 @@ import type {
   FundsDisbursed, PaymentMethod,
 } from '../events';
 import { requireOrgUnit } from '../rules';
+import { decideDistributeGoods, evolveGoodsDistributed } from './campaign-goods';
 import { decideDisburseFunds, decideReceiveDonation, decideRefundDonation } from './campaign-money';
 
 export interface DonationState {
@@ -26,6 +28,9 @@ export interface DonationState {
   reference: string | null;
   items: DonatedItem[];
   refundIds: string[];
+  /** Goods only: quantity handed on so far, per item (same order as `items`). */
+  distributed: number[];
+  distributionIds: string[];
 }
 
 export interface CampaignState {
@@ -72,6 +77,7 @@ function evolveDonationReceived(state: CampaignState, { data }: DonationReceived
     orgUnitId: data.orgUnitId, orgPath: [...data.orgPath], receivedOn: data.receivedOn,
     donor: { ...data.donor }, method: data.method, reference: data.reference,
     items: data.items.map((item) => ({ ...item })), refundIds: [],
+    distributed: data.items.map(() => 0), distributionIds: [],
   };
   return withBalance({
     ...state,
@@ -120,6 +126,8 @@ export const campaignDecider: Decider<CampaignCommand, CampaignEvent, CampaignSt
         return evolveDonationRefunded(state, event);
       case 'FundsDisbursed':
         return evolveFundsDisbursed(state, event);
+      case 'GoodsDistributed':
+        return evolveGoodsDistributed(state, event);
       default:
         return state;
     }
@@ -134,6 +142,8 @@ export const campaignDecider: Decider<CampaignCommand, CampaignEvent, CampaignSt
         return decideRefundDonation(command, state);
       case 'DisburseFunds':
         return decideDisburseFunds(command, state);
+      case 'DistributeGoods':
+        return decideDistributeGoods(command, state);
     }
   },
 };

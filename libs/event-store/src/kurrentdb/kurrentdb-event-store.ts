@@ -3,7 +3,7 @@ import type { JSONEventData } from '@kurrent/kurrentdb-client';
 import {
   IdempotencyKeyReusedError, NO_STREAM, RecordedAtRefusedError, StoreUnavailableError, UniqueKeyTakenError, WrongExpectedRevisionError,
   type AppendOptions, type AppendResult, type EventStore, type IdempotencyRecord, type NewEvent, type ReadAllOptions,
-  pagesOfReadAll, type RecordedEvent,
+  pagesOfIdempotencyRecords, pagesOfReadAll, type RecordedEvent,
 } from '../event-store';
 import { toAppendRequest, type AppendRequest } from '../append-request';
 import { isWrongExpectedVersion, toStoreError } from './kurrentdb-errors';
@@ -167,6 +167,22 @@ export class KurrentDbEventStore implements EventStore {
     });
   }
 
+  /**
+   * The side store's settled records. Claims whose owner is gone are resolved first, as getIdempotencyRecord
+   * resolves the one it meets; a claim still in flight is left out (its append is not acknowledged yet).
+   */
+  async *idempotencyRecords(options: { after?: number; batchSize?: number } = {}): AsyncIterable<IdempotencyRecord> {
+    await this.track('idempotencyRecords', async () => {
+      for (const pending of await this.side.pendingAppends()) {
+        if (!this.ownAppends.has(pending.appendId) && this.dueForResolution(pending)) await this.resolve(pending);
+      }
+    });
+    yield* pagesOfIdempotencyRecords(
+      (after, limit) => this.track('idempotencyRecords', async () => (await this.side.settledIdempotency(after, limit)).map(toRecord)),
+      options,
+    );
+  }
+
   lookupUniqueKey(key: string): Promise<string | undefined> {
     return this.track('lookupUniqueKey', async () => {
       let held = await this.side.uniqueKey(key);
@@ -246,8 +262,10 @@ export class KurrentDbEventStore implements EventStore {
       }
       throw error;
     }
-    // 3. Settle. The events are durable already: if this fails, resolution settles the claim from the log later.
-    await this.side.settle(appendId, result, this.now()).catch(() => undefined);
+    // 3. Settle. The events are durable already: if this fails, resolution settles the claim from the log later
+    //    (stamping the record with the time of resolution, even for an import).
+    const createdAt = idempotency?.createdAt !== undefined ? new Date(idempotency.createdAt) : this.now();
+    await this.side.settle(appendId, result, createdAt).catch(() => undefined);
     return result;
   }
 

@@ -37,7 +37,8 @@ const CONDITION_FAILED = 'TX005';
  * connection is no use to the pool).
  *
  * An import (`request.recordedAt`) runs event_store_import_append (migration 3) instead: the same steps and one
- * round trip, with the given recorded_at checked inside the position lock. The normal path is the same call as
+ * round trip, with the given recorded_at checked inside the position lock; with an idempotency createdAt, its
+ * overload of migration 5, which also keeps that instant as the record's created_at. The normal path is the same call as
  * before, so its benchmarked cost does not change.
  */
 export async function appendStatement(client: ClientBase, request: AppendRequest): Promise<AppendResult> {
@@ -52,7 +53,13 @@ export async function appendStatement(client: ClientBase, request: AppendRequest
   ];
   // Named: parsed and planned once per connection, not on every append.
   let query: { name: string; text: string; values: unknown[] };
-  if (request.recordedAt !== undefined) {
+  if (request.recordedAt !== undefined && idempotency?.createdAt !== undefined) {
+    query = {
+      name: 'event_store_import_append_created',
+      text: 'SELECT * FROM event_store_import_append($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)',
+      values: [...values, request.recordedAt, idempotency.createdAt],
+    };
+  } else if (request.recordedAt !== undefined) {
     query = {
       name: 'event_store_import_append',
       text: 'SELECT * FROM event_store_import_append($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)',

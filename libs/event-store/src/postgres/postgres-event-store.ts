@@ -2,7 +2,7 @@ import { Pool, type PoolConfig } from 'pg';
 import {
   IdempotencyKeyReusedError, StoreUnavailableError, UniqueKeyTakenError, WrongExpectedRevisionError,
   type AppendOptions, type AppendResult, type EventStore, type IdempotencyRecord, type NewEvent, type ReadAllOptions,
-  pagesOfReadAll, type RecordedEvent,
+  pagesOfIdempotencyRecords, pagesOfReadAll, type RecordedEvent,
 } from '../event-store';
 import { toAppendRequest, type AppendRequest } from '../append-request';
 import { appendStatement, isDomainError } from './postgres-append';
@@ -98,6 +98,10 @@ export class PostgresEventStore implements EventStore {
 
   getIdempotencyRecord(key: string): Promise<IdempotencyRecord | undefined> {
     return this.track('getIdempotencyRecord', () => this.reader.idempotencyRecord(key));
+  }
+
+  idempotencyRecords(options: { after?: number; batchSize?: number } = {}): AsyncIterable<IdempotencyRecord> {
+    return pagesOfIdempotencyRecords((after, limit) => this.track('idempotencyRecords', () => this.reader.idempotencyRecords(after, limit)), options);
   }
 
   lookupUniqueKey(key: string): Promise<string | undefined> {

@@ -129,19 +129,26 @@ export class PostgresReader {
   }
 
   async idempotencyRecord(key: string): Promise<IdempotencyRecord | undefined> {
-    const { rows } = await this.pool.query<{ key: string; fingerprint: string; response: string; result: string; created_at: Date }>(
+    const { rows } = await this.pool.query<IdempotencyRow>(
       'SELECT key, fingerprint, response, result, created_at FROM idempotency_records WHERE key = $1',
       [key],
     );
-    if (rows.length === 0) return undefined;
-    const [row] = rows;
-    return {
-      key: row.key,
-      fingerprint: row.fingerprint,
-      response: JSON.parse(row.response) as Record<string, unknown>,
-      result: JSON.parse(row.result) as AppendResult,
-      createdAt: row.created_at.toISOString(),
-    };
+    return rows.length === 0 ? undefined : toIdempotencyRecord(rows[0]);
+  }
+
+  /**
+   * Records whose append's last event lies after `after`, by that position. A record commits with its events, so
+   * one seen here belongs to an append that has committed; the export reads its events up to a head it fixed first.
+   */
+  async idempotencyRecords(after: number, limit: number): Promise<IdempotencyRecord[]> {
+    if (!(limit > 0)) return [];
+    const { rows } = await this.pool.query<IdempotencyRow>({
+      name: 'event_store_idempotency_records',
+      text: `SELECT key, fingerprint, response, result, created_at FROM idempotency_records
+              WHERE (result::json ->> 'position')::bigint > $1 ORDER BY (result::json ->> 'position')::bigint LIMIT $2`,
+      values: [Math.max(0, after), Math.floor(limit)],
+    });
+    return rows.map(toIdempotencyRecord);
   }
 
   async uniqueKeyOwner(key: string): Promise<string | undefined> {
@@ -152,6 +159,18 @@ export class PostgresReader {
   async ping(): Promise<void> {
     await this.pool.query('SELECT 1');
   }
+}
+
+interface IdempotencyRow { key: string; fingerprint: string; response: string; result: string; created_at: Date }
+
+function toIdempotencyRecord(row: IdempotencyRow): IdempotencyRecord {
+  return {
+    key: row.key,
+    fingerprint: row.fingerprint,
+    response: JSON.parse(row.response) as Record<string, unknown>,
+    result: JSON.parse(row.result) as AppendResult,
+    createdAt: row.created_at.toISOString(),
+  };
 }
 
 function toRecordedEvent(row: EventRow): RecordedEvent {

@@ -273,6 +273,31 @@ const MIGRATIONS: readonly string[] = [
                               p_idempotency_key, p_fingerprint, p_response, '{}'::int[], '{}'::int[]) AS a;
   END $$;
   `,
+  `
+  -- Exports list idempotency records in the order of their append's last event (EventStore.idempotencyRecords),
+  -- a page at a time; the expression is the one PostgresReader pages on, so the planner uses the index.
+  CREATE INDEX idempotency_records_position ON idempotency_records (((result::json ->> 'position')::bigint));
+  -- An imported record keeps its first createdAt (AppendOptions.idempotency.createdAt): migration 3's import, then,
+  -- in the same statement and transaction, the new record's created_at set to the given instant. A replay (the key
+  -- was already there) changes nothing.
+  CREATE FUNCTION event_store_import_append(
+    p_stream_id text, p_expected bigint, p_types text[], p_data text[], p_metadata text[], p_unique_keys text[],
+    p_idempotency_key text, p_fingerprint text, p_response text, p_lock_classes int[], p_lock_hashes int[],
+    p_recorded_at timestamptz, p_created_at timestamptz,
+    OUT replayed_result text, OUT replayed_response text,
+    OUT first_position bigint, OUT last_position bigint, OUT stream_revision bigint
+  ) LANGUAGE plpgsql AS $$
+  BEGIN
+    SELECT a.replayed_result, a.replayed_response, a.first_position, a.last_position, a.stream_revision
+      INTO replayed_result, replayed_response, first_position, last_position, stream_revision
+      FROM event_store_import_append(p_stream_id, p_expected, p_types, p_data, p_metadata, p_unique_keys,
+                                     p_idempotency_key, p_fingerprint, p_response, p_lock_classes, p_lock_hashes,
+                                     p_recorded_at) AS a;
+    IF replayed_result IS NULL AND p_idempotency_key IS NOT NULL THEN
+      UPDATE idempotency_records SET created_at = p_created_at WHERE key = p_idempotency_key;
+    END IF;
+  END $$;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -132,7 +132,7 @@ export class SqliteAppender {
     for (const key of request.uniqueKeys) this.insertUniqueKey.run(key, streamId);
     const result: AppendResult = { streamId, revision, position, firstPosition };
     if (idempotency) {
-      this.insertIdempotency.run(idempotency.key, idempotency.fingerprint, idempotency.response, JSON.stringify(result), recordedAt);
+      this.insertIdempotency.run(idempotency.key, idempotency.fingerprint, idempotency.response, JSON.stringify(result), idempotency.createdAt ?? recordedAt);
     }
     return { ok: true, value: result };
   }

@@ -3,7 +3,7 @@ import Database from 'better-sqlite3';
 import {
   StoreUnavailableError,
   type AppendOptions, type AppendResult, type EventStore, type IdempotencyRecord, type NewEvent, type ReadAllOptions,
-  pagesOfReadAll, type RecordedEvent,
+  pagesOfIdempotencyRecords, pagesOfReadAll, type RecordedEvent,
 } from '../event-store';
 import { toAppendRequest } from '../append-request';
 import { toStoreError } from './sqlite-errors';
@@ -115,6 +115,10 @@ export class SqliteEventStore implements EventStore {
 
   async getIdempotencyRecord(key: string): Promise<IdempotencyRecord | undefined> {
     return this.read('getIdempotencyRecord', () => this.reader.idempotencyRecord(key));
+  }
+
+  idempotencyRecords(options: { after?: number; batchSize?: number } = {}): AsyncIterable<IdempotencyRecord> {
+    return pagesOfIdempotencyRecords(async (after, limit) => this.read('idempotencyRecords', () => this.reader.idempotencyRecords(after, limit)), options);
   }
 
   async lookupUniqueKey(key: string): Promise<string | undefined> {

@@ -13,7 +13,8 @@ export class SqliteReader {
   private readonly revision: Database.Statement<[string], { revision: number }>;
   private readonly head: Database.Statement<[], { position: number }>;
   private readonly recordedAtFrom: Database.Statement<[number], { position: number; recorded_at: string }>;
-  private readonly idempotency: Database.Statement<[string], { key: string; fingerprint: string; response: string; result: string; created_at: string }>;
+  private readonly idempotency: Database.Statement<[string], IdempotencyRow>;
+  private readonly idempotencyPage: Database.Statement<[number, number], IdempotencyRow>;
   private readonly uniqueKey: Database.Statement<[string], { stream_id: string }>;
   private readonly one: Database.Statement<[], unknown>;
   private readonly snapshot: <T>(query: () => T) => T;
@@ -27,6 +28,10 @@ export class SqliteReader {
     this.head = db.prepare('SELECT position FROM events ORDER BY position DESC LIMIT 1');
     this.recordedAtFrom = db.prepare('SELECT position, recorded_at FROM events WHERE position >= ? ORDER BY position LIMIT 1');
     this.idempotency = db.prepare('SELECT key, fingerprint, response, result, created_at FROM idempotency_records WHERE key = ?');
+    this.idempotencyPage = db.prepare(
+      `SELECT key, fingerprint, response, result, created_at FROM idempotency_records
+        WHERE json_extract(result, '$.position') > ? ORDER BY json_extract(result, '$.position') LIMIT ?`,
+    );
     this.uniqueKey = db.prepare('SELECT stream_id FROM unique_keys WHERE key = ?');
     this.one = db.prepare('SELECT 1');
     // A deferred transaction pins one WAL snapshot, so a multi-query read sees a single state of the log.
@@ -72,14 +77,13 @@ export class SqliteReader {
 
   idempotencyRecord(key: string): IdempotencyRecord | undefined {
     const row = this.idempotency.get(key);
-    if (!row) return undefined;
-    return {
-      key: row.key,
-      fingerprint: row.fingerprint,
-      response: JSON.parse(row.response) as Record<string, unknown>,
-      result: JSON.parse(row.result) as AppendResult,
-      createdAt: row.created_at,
-    };
+    return row && toIdempotencyRecord(row);
+  }
+
+  /** Records whose append's last event lies after `after`, by that position (a record is written with its events). */
+  idempotencyRecords(after: number, limit: number): IdempotencyRecord[] {
+    if (!(limit > 0)) return [];
+    return this.idempotencyPage.all(Math.max(0, after), Math.floor(limit)).map(toIdempotencyRecord);
   }
 
   uniqueKeyOwner(key: string): string | undefined {
@@ -89,6 +93,18 @@ export class SqliteReader {
   ping(): void {
     this.one.get();
   }
+}
+
+interface IdempotencyRow { key: string; fingerprint: string; response: string; result: string; created_at: string }
+
+function toIdempotencyRecord(row: IdempotencyRow): IdempotencyRecord {
+  return {
+    key: row.key,
+    fingerprint: row.fingerprint,
+    response: JSON.parse(row.response) as Record<string, unknown>,
+    result: JSON.parse(row.result) as AppendResult,
+    createdAt: row.created_at,
+  };
 }
 
 function toRecordedEvent(row: EventRow): RecordedEvent {

@@ -44,6 +44,7 @@ export class ArrayEventStore implements EventStore {
   async getIdempotencyRecord(): Promise<IdempotencyRecord | undefined> {
     return undefined;
   }
+  async *idempotencyRecords(): AsyncIterable<IdempotencyRecord> {}
   async lookupUniqueKey(): Promise<string | undefined> {
     return undefined;
   }

@@ -26,6 +26,8 @@ const SCHEMA = `
     created_at  timestamptz NOT NULL
   );
   CREATE INDEX IF NOT EXISTS kurrentdb_idempotency_records_append ON kurrentdb_idempotency_records (append_id) WHERE append_id IS NOT NULL;
+  CREATE INDEX IF NOT EXISTS kurrentdb_idempotency_records_position ON kurrentdb_idempotency_records (((result::json ->> 'position')::bigint))
+    WHERE result IS NOT NULL;
   CREATE TABLE IF NOT EXISTS kurrentdb_unique_keys (
     key       text PRIMARY KEY,
     stream_id text NOT NULL,
@@ -38,6 +40,9 @@ const SCHEMA_LOCK: [number, number] = [0x7478, 0x6b64];
 
 const IDEMPOTENCY_COLUMNS = `key, fingerprint, response, result, append_id AS "appendId",
   to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "createdAt"`;
+
+const PENDING_APPEND_SQL = `SELECT append_id AS "appendId", stream_id AS "streamId", from_revision::float8 AS "fromRevision",
+  event_count AS "eventCount", started_at::float8 AS "startedAt", abandoned_at::float8 AS "abandonedAt" FROM kurrentdb_pending_appends`;
 
 const UNIQUE_KEY_SQL = 'SELECT key, stream_id AS "streamId", append_id AS "appendId" FROM kurrentdb_unique_keys WHERE key = $1';
 
@@ -128,13 +133,20 @@ export class PostgresSideStore implements SideStore {
   }
 
   async pendingAppend(appendId: string): Promise<PendingAppend | undefined> {
-    const rows = await this.query<PendingAppend>(
-      `SELECT append_id AS "appendId", stream_id AS "streamId", from_revision::float8 AS "fromRevision", event_count AS "eventCount",
-              started_at::float8 AS "startedAt", abandoned_at::float8 AS "abandonedAt"
-         FROM kurrentdb_pending_appends WHERE append_id = $1`,
-      [appendId],
+    return (await this.query<PendingAppend>(`${PENDING_APPEND_SQL} WHERE append_id = $1`, [appendId]))[0];
+  }
+
+  pendingAppends(): Promise<PendingAppend[]> {
+    return this.query<PendingAppend>(PENDING_APPEND_SQL, []);
+  }
+
+  settledIdempotency(after: number, limit: number): Promise<StoredIdempotency[]> {
+    return this.query<StoredIdempotency>(
+      `SELECT ${IDEMPOTENCY_COLUMNS} FROM kurrentdb_idempotency_records
+        WHERE result IS NOT NULL AND (result::json ->> 'position')::bigint > $1
+        ORDER BY (result::json ->> 'position')::bigint LIMIT $2`,
+      [after, limit],
     );
-    return rows[0];
   }
 
   async idempotency(key: string): Promise<StoredIdempotency | undefined> {

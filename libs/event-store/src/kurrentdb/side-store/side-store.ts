@@ -12,14 +12,19 @@ export interface SideStore {
    */
   claim(claim: AppendClaim): Promise<ClaimOutcome>;
   /**
-   * With a result: the idempotency record gets it, the unique keys become final, the append is forgotten.
-   * Without: every claim of the append is removed. Touches only rows still held by `appendId`.
+   * With a result: the idempotency record gets it (and `now` as its createdAt: an import passes the record's first
+   * instant), the unique keys become final, the append is forgotten. Without: every claim of the append is removed.
+   * Touches only rows still held by `appendId`.
    */
   settle(appendId: string, result: AppendResult | undefined, now: Date): Promise<void>;
   /** The owner gave up not knowing the outcome (the append call failed): others may resolve it at once. */
   abandon(appendId: string, at: Date): Promise<void>;
   pendingAppend(appendId: string): Promise<PendingAppend | undefined>;
   idempotency(key: string): Promise<StoredIdempotency | undefined>;
+  /** Settled records whose result's position is after `after`, in that order, at most `limit` (an export's page). */
+  settledIdempotency(after: number, limit: number): Promise<StoredIdempotency[]>;
+  /** Every append still holding claims (few: each settles within its call, or is resolved once its owner is gone). */
+  pendingAppends(): Promise<PendingAppend[]>;
   uniqueKey(key: string): Promise<StoredUniqueKey | undefined>;
   ping(): Promise<void>;
   close(): Promise<void>;

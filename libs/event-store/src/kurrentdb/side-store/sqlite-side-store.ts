@@ -24,6 +24,8 @@ const SCHEMA = `
     created_at  TEXT NOT NULL
   ) WITHOUT ROWID;
   CREATE INDEX IF NOT EXISTS kurrentdb_idempotency_records_append ON kurrentdb_idempotency_records (append_id) WHERE append_id IS NOT NULL;
+  CREATE INDEX IF NOT EXISTS kurrentdb_idempotency_records_position ON kurrentdb_idempotency_records (json_extract(result, '$.position'))
+    WHERE result IS NOT NULL;
   CREATE TABLE IF NOT EXISTS kurrentdb_unique_keys (
     key       TEXT PRIMARY KEY,
     stream_id TEXT NOT NULL,
@@ -106,15 +108,25 @@ export class SqliteSideStore implements SideStore {
 
   async pendingAppend(appendId: string): Promise<PendingAppend | undefined> {
     const row = this.run('pendingAppend', () => this.db.prepare<[string], AppendRow>('SELECT * FROM kurrentdb_pending_appends WHERE append_id = ?').get(appendId));
-    return row && {
-      appendId: row.append_id, streamId: row.stream_id, fromRevision: row.from_revision, eventCount: row.event_count,
-      startedAt: row.started_at, abandonedAt: row.abandoned_at,
-    };
+    return row && toPendingAppend(row);
   }
 
   async idempotency(key: string): Promise<StoredIdempotency | undefined> {
     const row = this.run('idempotency', () => this.db.prepare<[string], IdempotencyRow>('SELECT * FROM kurrentdb_idempotency_records WHERE key = ?').get(key));
     return row && toIdempotency(row);
+  }
+
+  async settledIdempotency(after: number, limit: number): Promise<StoredIdempotency[]> {
+    const rows = this.run('settledIdempotency', () => this.db.prepare<[number, number], IdempotencyRow>(
+      `SELECT * FROM kurrentdb_idempotency_records WHERE result IS NOT NULL AND json_extract(result, '$.position') > ?
+        ORDER BY json_extract(result, '$.position') LIMIT ?`,
+    ).all(after, limit));
+    return rows.map(toIdempotency);
+  }
+
+  async pendingAppends(): Promise<PendingAppend[]> {
+    const rows = this.run('pendingAppends', () => this.db.prepare<[], AppendRow>('SELECT * FROM kurrentdb_pending_appends').all());
+    return rows.map(toPendingAppend);
   }
 
   async uniqueKey(key: string): Promise<StoredUniqueKey | undefined> {
@@ -144,6 +156,13 @@ export class SqliteSideStore implements SideStore {
 
 function toIdempotency(row: IdempotencyRow): StoredIdempotency {
   return { key: row.key, fingerprint: row.fingerprint, response: row.response, result: row.result, appendId: row.append_id, createdAt: row.created_at };
+}
+
+function toPendingAppend(row: AppendRow): PendingAppend {
+  return {
+    appendId: row.append_id, streamId: row.stream_id, fromRevision: row.from_revision, eventCount: row.event_count,
+    startedAt: row.started_at, abandonedAt: row.abandoned_at,
+  };
 }
 
 function toUniqueKey(row: UniqueKeyRow): StoredUniqueKey {

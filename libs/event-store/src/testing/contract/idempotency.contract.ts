@@ -1,4 +1,4 @@
-import { ANY, IdempotencyKeyReusedError, NO_STREAM, WrongExpectedRevisionError } from '../../event-store';
+import { ANY, IdempotencyKeyReusedError, NO_STREAM, WrongExpectedRevisionError, type EventStore, type IdempotencyRecord } from '../../event-store';
 import { events, ISO_UTC_MILLIS, rejection, type ContractContext } from './context';
 
 export function idempotencyContract(t: ContractContext): void {
@@ -56,4 +56,33 @@ export function idempotencyContract(t: ContractContext): void {
     expect(retry).toMatchObject({ position: first.position, revision: first.revision, replayed: true, response });
     expect(await reopened.readStream(stream)).toHaveLength(1);
   });
+
+  it('lists the settled records after a position, by their append\'s last event, in pages, and nothing else', async () => {
+    const head = await t.store().headPosition();
+    const [a, b] = [t.stream('a'), t.stream('b')];
+    const first = await t.store().appendToStream(a, events(2), { expectedRevision: NO_STREAM, idempotency: { key: t.key('first'), fingerprint: 'f', response } });
+    await t.store().appendToStream(b, events(1), { expectedRevision: NO_STREAM });
+    const second = await t.store().appendToStream(b, events(1), { expectedRevision: 0, idempotency: { key: t.key('second'), fingerprint: 'f', response: { id: 'b' } } });
+    // A replay and a refused append leave no record of their own.
+    await t.store().appendToStream(a, events(2), { expectedRevision: NO_STREAM, idempotency: { key: t.key('first'), fingerprint: 'f', response } });
+    await rejection(t.store().appendToStream(a, events(1), { expectedRevision: 0, idempotency: { key: t.key('refused'), fingerprint: 'f', response } }), WrongExpectedRevisionError);
+    const third = await t.store().appendToStream(a, events(1), { expectedRevision: 1, idempotency: { key: t.key('third'), fingerprint: 'f', response } });
+
+    const listed = await recordsOf(t.store(), { after: head, batchSize: 1 });
+    expect(listed.map((record) => record.key)).toEqual([t.key('first'), t.key('second'), t.key('third')]);
+    expect(listed.map((record) => record.result.position)).toEqual([first.position, second.position, third.position]);
+    for (const record of listed) expect(record).toEqual(await t.store().getIdempotencyRecord(record.key));
+    expect(listed[1].result).toMatchObject({ streamId: b, revision: 1, firstPosition: second.firstPosition });
+    // `after` is exclusive and compares with the append's last event.
+    expect((await recordsOf(t.store(), { after: first.position })).map((record) => record.key)).toEqual([t.key('second'), t.key('third')]);
+    expect(await recordsOf(t.store(), { after: third.position })).toEqual([]);
+  });
+}
+
+/** Every record `idempotencyRecords` lists; each adapter must have the method, though the port's type lets doubles omit it. */
+export async function recordsOf(store: EventStore, options: { after?: number; batchSize?: number }): Promise<IdempotencyRecord[]> {
+  expect(typeof store.idempotencyRecords).toBe('function');
+  const records: IdempotencyRecord[] = [];
+  for await (const record of store.idempotencyRecords!(options)) records.push(record);
+  return records;
 }

@@ -1,5 +1,6 @@
 import { ANY, NO_STREAM, RecordedAtRefusedError, UniqueKeyTakenError, WrongExpectedRevisionError, type RecordedEvent } from '../../event-store';
 import { events, newEvent, rejection, sleep, type ContractContext } from './context';
+import { recordsOf } from './idempotency.contract';
 
 /** AppendOptions.recordedAt, the import path: the given instant is kept, never at the cost of order. */
 export function importContract(t: ContractContext): void {
@@ -82,5 +83,25 @@ export function importContract(t: ContractContext): void {
     expect(await t.store().positionAt(at(10))).toBe(first.position);
     expect(await t.store().positionAt(at(29))).toBe(first.position);
     expect(await t.store().positionAt(at(30))).toBe(third.position);
+  });
+
+  it('keeps an imported idempotency record\'s createdAt, which only an import may give', async () => {
+    const { anchorPosition, at } = await anchored();
+    const stream = t.stream('imported');
+    const response = { status: 201, id: 'act-1' };
+    const idempotency = { key: t.key('command'), fingerprint: 'f', response, createdAt: at(15) };
+    await expect(t.store().appendToStream(stream, events(1), { expectedRevision: NO_STREAM, idempotency })).rejects.toBeInstanceOf(TypeError);
+    await expect(t.store().appendToStream(stream, events(1), { expectedRevision: NO_STREAM, recordedAt: at(10), idempotency: { ...idempotency, createdAt: '2026-05-01T08:30:00Z' } }))
+      .rejects.toBeInstanceOf(TypeError);
+    expect(await t.store().headPosition()).toBe(anchorPosition);
+
+    const first = await t.store().appendToStream(stream, events(2), { expectedRevision: NO_STREAM, recordedAt: at(10), idempotency });
+    const record = await t.store().getIdempotencyRecord(idempotency.key);
+    expect(record).toMatchObject({ key: idempotency.key, fingerprint: 'f', response, createdAt: at(15), result: { position: first.position, firstPosition: first.firstPosition } });
+    expect(await recordsOf(t.store(), { after: anchorPosition })).toEqual([record]);
+    // A retry answers from the record and leaves it as it was.
+    const retry = await t.store().appendToStream(stream, events(2), { expectedRevision: NO_STREAM, recordedAt: at(10), idempotency: { ...idempotency, createdAt: at(20) } });
+    expect(retry).toMatchObject({ replayed: true, position: first.position, response });
+    expect(await t.store().getIdempotencyRecord(idempotency.key)).toEqual(record);
   });
 }

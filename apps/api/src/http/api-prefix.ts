@@ -1,0 +1,2 @@
+/** Every route of the contract lives under it. */
+export const API_PREFIX = 'api/v1';

@@ -1,0 +1,14 @@
+export * from './columns';
+export {
+  type CellValue, type CellError, type Converted, type DonatedItem,
+  yuanToFen, toInteger, toCalendarDate, toBoolean, toItems, toText, numberText, serialToDate,
+} from './cells';
+export * from './sheet';
+export * from './read-sheet';
+export { type XlsxEngine } from './xlsx-reader';
+export * from './convert-row';
+export * from './parse-import';
+export * from './identity';
+export * from './template';
+export * from './fixtures';
+export * from './bank-lines';

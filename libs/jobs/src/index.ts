@@ -1,0 +1,10 @@
+export * from './job-names';
+export * from './job-queue';
+export * from './processor';
+export * from './registry';
+export * from './retry';
+export * from './logger';
+export { InProcessJobQueue, type InProcessJobQueueOptions } from './in-process/in-process-job-queue';
+export { BullJobQueue, type BullJobQueueOptions } from './bullmq/bullmq-job-queue';
+export { BullJobRunner, type BullJobRunnerOptions } from './bullmq/bullmq-job-runner';
+export type { RedisTarget } from './bullmq/bull-job-data';
