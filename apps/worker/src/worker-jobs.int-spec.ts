@@ -36,23 +36,24 @@ if (!redisUrl) {
         TONGXIN_STORE: `sqlite:${join(dir, 'tongxin.db')}`, REDIS_URL: redisUrl, TONGXIN_REDIS_PREFIX: prefix, WORKER_HEALTH_PORT: '0', HOST: '127.0.0.1',
       });
       const app = await NestFactory.createApplicationContext(WorkerModule.register(config), { logger: false });
-      const commandBus = app.get(CommandBus);
-      app.get(JobProcessorRegistry).register('import', {
-        process: async (payload: { units: string[] }, ctx) => {
-          const ids: string[] = [];
-          for (const [index, id] of payload.units.entries()) {
-            const principal = { tokenId: ctx.actor, role: 'admin' as const, scopeOrgUnitId: null };
-            const result = await commandBus.execute(new RegisterOrgUnitCommand(
-              { id, name: id, level: 'county' } as never, { principal, commandId: `${ctx.jobId}/${index}`, correlationId: ctx.jobId },
-            ));
-            ids.push(result.body.id);
-            await ctx.progress(index + 1, payload.units.length);
-          }
-          return { registered: ids };
-        },
-      }, { replace: true }); // in place of the import processor: this job's payload is the test's own
-      await app.init();
+      // Closed whatever happens below: its BullMQ workers would otherwise keep Jest (and Redis keys) alive.
       try {
+        const commandBus = app.get(CommandBus);
+        app.get(JobProcessorRegistry).register('import', {
+          process: async (payload: { units: string[] }, ctx) => {
+            const ids: string[] = [];
+            for (const [index, id] of payload.units.entries()) {
+              const principal = { tokenId: ctx.actor, role: 'admin' as const, scopeOrgUnitId: null };
+              const result = await commandBus.execute(new RegisterOrgUnitCommand(
+                { id, name: id, level: 'county' } as never, { principal, commandId: `${ctx.jobId}/${index}`, correlationId: ctx.jobId },
+              ));
+              ids.push(result.body.id);
+              await ctx.progress(index + 1, payload.units.length);
+            }
+            return { registered: ids };
+          },
+        }, { replace: true }); // in place of the import processor: this job's payload is the test's own
+        await app.init();
         const jobs = app.get<JobQueue>(JOB_QUEUE);
         const deadline = Date.now() + 10_000;
         let view: JobView | undefined;
