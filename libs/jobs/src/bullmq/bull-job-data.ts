@@ -3,7 +3,7 @@ import type { JobError, JobOrigin } from '../job-queue';
 /** What a BullMQ job's data holds: the caller's id and origin beside the payload, and the token of the add that made it. */
 export interface BullJobData<P = unknown> extends JobOrigin {
   id: string;
-  /** Null when the payload was too big to keep in the job's hash: it is then under `payloadKey`. */
+  /** Null when the payload is kept under `payloadKey` (every job queued by BullJobQueue). */
   payload: P | null;
   payloadKey?: string;
   /** Unique per add call: the job's stored token tells whether this add created it or found it (BullMQ answers both alike). */
@@ -42,11 +42,10 @@ export interface RedisTarget {
 }
 
 /**
- * Payloads above this size (JSON bytes) are kept under a key of their own instead of in the job's hash, which every
- * read of the job fetches whole: a poll of a 50,000-row import's progress fetched its 3 MB spreadsheet each time.
+ * Where a job's payload is kept: under a key of its own, not in the job's hash. Every read of a job fetches its hash
+ * whole (a poll of a 50,000-row import's progress fetched its 3 MB spreadsheet each time), and the payload (an uploaded
+ * sheet, names and phone numbers in it) is deleted once the job has finished, while the job's view stays 14 days.
  */
-export const INLINE_PAYLOAD_BYTES = 64 * 1024;
-
 export function payloadKeyOf(prefix: string, bullJobId: string): string {
   return `${prefix}:payload:${bullJobId}`;
 }

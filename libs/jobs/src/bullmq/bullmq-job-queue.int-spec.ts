@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { JobQueueUnavailableError } from '../job-queue';
-import { CONTRACT_RETRY, describeJobQueueContract } from '../testing/job-queue.contract';
+import { JobProcessorRegistry } from '../registry';
+import { CONTRACT_RETRY, describeJobQueueContract, waitForJob } from '../testing/job-queue.contract';
 import { BullJobQueue } from './bullmq-job-queue';
 import { BullJobRunner } from './bullmq-job-runner';
 
@@ -60,6 +61,37 @@ if (!redisUrl) {
       await expect(queue.get('imp-1')).rejects.toBeInstanceOf(JobQueueUnavailableError);
       expect(Date.now() - started).toBeLessThan(1000);
       await queue.close();
+    });
+
+    it('keeps a payload under its own key until the job finishes, then deletes it; the view stays', async () => {
+      const prefix = `${runPrefix}-payload`;
+      const registry = new JobProcessorRegistry();
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => { release = resolve; });
+      registry.register('import', { process: async (payload: { phone: string }) => { await gate; return { length: payload.phone.length }; } });
+      const queue = new BullJobQueue({ url: redisUrl, prefix });
+      const runner = new BullJobRunner(registry, { url: redisUrl, prefix });
+      runner.start();
+      await waitUntil(() => queue.available);
+      const redis = new Redis(redisUrl);
+      try {
+        await queue.enqueue('import', 'imp-1', { phone: '13912345678' }, { actor: 'tok', orgUnitId: 'v1' });
+        const keys = async () => (await redis.keys(`${prefix}:payload:*`)).length;
+        expect(await keys()).toBe(1);
+        // The job's hash, which every read of the job fetches, does not hold the payload.
+        const hash = await redis.hgetall(`${prefix}:tongxin-imports:job-imp-1`);
+        expect(hash.data).toBeDefined();
+        expect(JSON.stringify(hash)).not.toContain('13912345678');
+        release();
+        expect(await waitForJob(queue, 'imp-1')).toMatchObject({ state: 'completed', result: { length: 11 } });
+        expect(await keys()).toBe(0);
+      } finally {
+        release(); // a runner waits for its running job to end before it closes
+        redis.disconnect();
+        await runner.close();
+        await queue.close();
+        await deletePrefix(redisUrl, prefix);
+      }
     });
 
     it('keeps ids with colons and ids that look like numbers apart', async () => {

@@ -8,7 +8,7 @@ import {
 } from '../job-queue';
 import { SILENT_LOGGER, type JobLogger } from '../logger';
 import { DEFAULT_RETRY, type RetryPolicy } from '../retry';
-import { decodeFailure, INLINE_PAYLOAD_BYTES, payloadKeyOf, toBullJobId, type BullJobData, type RedisTarget } from './bull-job-data';
+import { decodeFailure, payloadKeyOf, toBullJobId, type BullJobData, type RedisTarget } from './bull-job-data';
 
 export interface BullJobQueueOptions extends RedisTarget {
   retry?: RetryPolicy;
@@ -59,14 +59,12 @@ export class BullJobQueue implements JobQueue {
     const jobId = toBullJobId(id);
     const token = randomUUID();
     const retention = this.options.retentionSeconds ?? JOB_RETENTION_SECONDS;
-    const payloadKey = Buffer.byteLength(json, 'utf8') > INLINE_PAYLOAD_BYTES ? payloadKeyOf(this.options.prefix, jobId) : undefined;
-    const data: BullJobData<P> = payloadKey
-      ? { id, payload: null, payloadKey, actor: origin.actor, orgUnitId: origin.orgUnitId, token }
-      : { id, payload, actor: origin.actor, orgUnitId: origin.orgUnitId, token };
+    const payloadKey = payloadKeyOf(this.options.prefix, jobId);
+    const data: BullJobData<P> = { id, payload: null, payloadKey, actor: origin.actor, orgUnitId: origin.orgUnitId, token };
     return this.call(async () => {
       // Before the job, so a worker never meets a job without its payload; NX: a taken id keeps its first payload.
-      // Kept a day longer than the job may wait and run.
-      if (payloadKey) await this.connection.set(payloadKey, json, 'EX', retention + 86_400, 'NX');
+      // The runner deletes it when the job finishes; the expiry is for a job nobody ever ran.
+      await this.connection.set(payloadKey, json, 'EX', retention + 86_400, 'NX');
       // Ids are one namespace across job names, as in the in-process adapter.
       for (const other of QUEUE_NAMES) {
         if (other !== queueOf(name) && (await this.queue(other).getJob(jobId))) return { id, created: false };

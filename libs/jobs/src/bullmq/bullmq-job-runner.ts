@@ -68,16 +68,29 @@ export class BullJobRunner {
       progress: throttledProgress((done, total) => job.updateProgress({ done, total })),
     };
     try {
-      return (await processor.process(await this.payloadOf(data, worker), ctx)) ?? null;
+      const result = (await processor.process(await this.payloadOf(data, worker), ctx)) ?? null;
+      await this.forgetPayload(data, worker);
+      return result;
     } catch (error) {
       const permanent = isPermanentFailure(error);
       if (!permanent) this.logger.warn(`job ${data.id} (${job.name}) failed on attempt ${job.attemptsStarted}: ${(error as Error)?.message ?? error}`);
+      if (permanent || job.attemptsStarted >= (job.opts.attempts ?? 1)) await this.forgetPayload(data, worker);
       const reason = encodeFailure(describeFailure(error, permanent));
       throw permanent ? new UnrecoverableError(reason) : new Error(reason);
     }
   }
 
-  /** The payload, from the job's hash or, when it was too big for it, from its own key (INLINE_PAYLOAD_BYTES). */
+  /** A finished job's payload is deleted: an uploaded sheet holds personal data that erasure must be able to reach. */
+  private async forgetPayload(data: BullJobData, worker: Worker): Promise<void> {
+    if (!data.payloadKey) return;
+    try {
+      await (await worker.client).del(data.payloadKey);
+    } catch (error) {
+      this.logger.warn(`job ${data.id}: its payload could not be deleted now (${(error as Error).message}); it expires with the job`);
+    }
+  }
+
+  /** The payload, from its own key (payloadKeyOf), or from the job's hash for a job queued before payloads moved out. */
   private async payloadOf(data: BullJobData, worker: Worker): Promise<unknown> {
     if (!data.payloadKey) return data.payload;
     const json = await (await worker.client).get(data.payloadKey);

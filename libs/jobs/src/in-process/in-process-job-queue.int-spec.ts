@@ -1,6 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PermanentJobError } from '../processor';
 import { JobProcessorRegistry } from '../registry';
 import { CONTRACT_RETRY, describeJobQueueContract, waitForJob } from '../testing/job-queue.contract';
 import { InProcessJobQueue } from './in-process-job-queue';
@@ -22,6 +23,22 @@ describe('InProcessJobQueue specifics', () => {
   let directory: string;
   beforeEach(() => { directory = mkdtempSync(join(tmpdir(), 'tongxin-jobs-')); });
   afterEach(() => rmSync(directory, { recursive: true, force: true }));
+
+  it('keeps a finished job\'s view but not its payload, in the file or its WAL', async () => {
+    const file = join(directory, 'tongxin-jobs.db');
+    const registry = new JobProcessorRegistry();
+    registry.register('import', { process: async (payload: { phone: string }) => ({ length: payload.phone.length }) });
+    registry.register('reconcile', { process: async () => { throw new PermanentJobError('bad sheet'); } });
+    const queue = new InProcessJobQueue(file, registry);
+    queue.start();
+    await queue.enqueue('import', 'imp-1', { phone: '13912345678-done' }, { actor: 'tok', orgUnitId: 'v1' });
+    await queue.enqueue('reconcile', 'rec-1', { phone: '13912345678-failed' }, { actor: 'tok', orgUnitId: 'v1' });
+    expect(await waitForJob(queue, 'imp-1')).toMatchObject({ state: 'completed', result: { length: 16 } });
+    expect(await waitForJob(queue, 'rec-1')).toMatchObject({ state: 'failed' });
+    const raw = readdirSync(directory).map((name) => readFileSync(join(directory, name)).toString('latin1')).join('');
+    expect(raw).not.toContain('13912345678');
+    await queue.close();
+  });
 
   it('resumes a job that was running when the process stopped, and one still queued behind it', async () => {
     const file = join(directory, 'tongxin-jobs.db');

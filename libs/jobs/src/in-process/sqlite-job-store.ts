@@ -51,6 +51,8 @@ export class SqliteJobStore {
     this.db.pragma('busy_timeout = 5000');
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = FULL');
+    // A finished job's payload (an uploaded sheet, with names and phone numbers) is overwritten, not just unlinked.
+    this.db.pragma('secure_delete = ON');
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS jobs (
         seq INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -115,12 +117,26 @@ export class SqliteJobStore {
     this.db.prepare(`UPDATE jobs SET progress_done = ?, progress_total = ? WHERE id = ?`).run(done, total, id);
   }
 
+  /**
+   * A finished job keeps its view (14 days) but not its payload, which no one reads again and which holds personal
+   * data erasure must reach; the WAL is folded back so no old page keeps it either.
+   */
   complete(id: string, result: string, finishedAt: string): void {
-    this.db.prepare(`UPDATE jobs SET state = 'completed', result = ?, error = NULL, finished_at = ? WHERE id = ?`).run(result, finishedAt, id);
+    this.db.prepare(`UPDATE jobs SET state = 'completed', result = ?, error = NULL, finished_at = ?, payload = X'' WHERE id = ?`).run(result, finishedAt, id);
+    this.foldWal();
   }
 
   fail(id: string, error: string, finishedAt: string): void {
-    this.db.prepare(`UPDATE jobs SET state = 'failed', error = ?, finished_at = ? WHERE id = ?`).run(error, finishedAt, id);
+    this.db.prepare(`UPDATE jobs SET state = 'failed', error = ?, finished_at = ?, payload = X'' WHERE id = ?`).run(error, finishedAt, id);
+    this.foldWal();
+  }
+
+  private foldWal(): void {
+    try {
+      this.db.pragma('wal_checkpoint(TRUNCATE)');
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'SQLITE_BUSY') throw error;
+    }
   }
 
   retryLater(id: string, error: string, runAfter: number): void {
