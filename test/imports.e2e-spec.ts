@@ -165,6 +165,19 @@ describe('imports: templates, kinds, amounts, scope and bad requests', () => {
     expect(totals).toMatchObject({ moneyReceived: 1_250_035 + 10 + 20, goodsValueReceived: 300_000, volunteerMinutesLogged: 210 });
   });
 
+  it('refuses, before recording anything, a row whose id another record has taken', async () => {
+    await ledger.ok('/activities', { id: 'taken-1', orgUnitId: 'v1', title: '已录入', category: 'lecture', occurredOn: '2026-05-01', participants: 3 });
+    await ledger.ok('/volunteers', { id: 'vol-taken', orgUnitId: 'v1', name: '已登记' });
+    const head = await ledger.head();
+    const activities = await writeXlsx('activities', [...activityRows(3, 'fresh'), { ...activityRows(1, 'x')[0], id: 'taken-1' }]);
+    const refused = await ledger.finished((await ledger.upload('/imports?kind=activities', activities, 'a.xlsx')).body.id);
+    expect(refused.error.details.errors).toEqual([expect.objectContaining({ row: 5, field: 'id', message: 'taken-1 exists already' })]);
+    const volunteers = await writeXlsx('volunteers', [{ id: 'vol-taken', orgUnitId: 'v1', name: '重名' }]);
+    const refusedToo = await ledger.finished((await ledger.upload('/imports?kind=volunteers', volunteers, 'v.xlsx')).body.id);
+    expect(refusedToo.error.details.errors).toEqual([expect.objectContaining({ row: 2, field: 'id' })]);
+    expect(await ledger.head()).toBe(head);
+  });
+
   it('checks each row against the uploader\'s scope and role', async () => {
     const head = await ledger.head();
     const file = await writeXlsx('activities', activityRows(4, 'scoped')); // v1, v2 in k1; v3, v4 in k2

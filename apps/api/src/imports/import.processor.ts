@@ -1,8 +1,9 @@
-import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { CommandBus, type Command } from '@nestjs/cqrs';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { streams } from '@tongxin/domain';
+import type { EventStore } from '@tongxin/event-store';
 import {
   columnForPath, parseImport, rowIdempotencyKey, type ConvertedRow, type ImportKind, type SheetFormat,
 } from '@tongxin/imports';
@@ -13,7 +14,7 @@ import { RecordActivityDto } from '../activities/activity.dto';
 import { inScope } from '../auth/access';
 import type { Principal } from '../auth/principal';
 import { ReceiveDonationDto } from '../donations/donation.dto';
-import { ReceiveDonationCommand } from '../donations/receive-donation.handler';
+import { donationKey, ReceiveDonationCommand } from '../donations/receive-donation.handler';
 import { canonicalJson } from '../http/command-context.decorator';
 import { ProblemFilter } from '../http/problem.filter';
 import { flattenValidationErrors } from '../http/validation';
@@ -21,6 +22,7 @@ import { ID_PATTERN } from '../http/validators';
 import type { CommandResult } from '../ledger/command-context';
 import { evictOldest } from '../ledger/bounded-map';
 import { CommandExecutor } from '../ledger/command-executor';
+import { EVENT_STORE } from '../ledger/tokens';
 import { LogHoursDto, RegisterVolunteerDto } from '../volunteers/volunteer.dto';
 import { LogHoursCommand } from '../volunteers/log-hours.handler';
 import { RegisterVolunteerCommand } from '../volunteers/register-volunteer.handler';
@@ -93,6 +95,7 @@ export class ImportProcessor implements JobProcessor<ImportPayload, ImportResult
     private readonly registry: JobProcessorRegistry,
     private readonly commandBus: CommandBus,
     private readonly executor: CommandExecutor,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
   ) {}
 
   onModuleInit(): void {
@@ -114,7 +117,7 @@ export class ImportProcessor implements JobProcessor<ImportPayload, ImportResult
     const refusals = new Map<number, ImportRowError[]>();
     const seenIds = new Map<string, number>();
     for (const [i, row] of parsed.rows.entries()) {
-      const errors = await this.check(kind, row, header, principal, seenIds);
+      const errors = await this.check(kind, hash, row, header, principal, seenIds);
       if (errors.length > 0) refusals.set(row.rowNumber, errors);
       // Checks settle as microtasks: without a turn of the event loop now and then, this process (the API, in the
       // embedded mode) would answer no request and no Redis reply until every row was checked.
@@ -149,7 +152,7 @@ export class ImportProcessor implements JobProcessor<ImportPayload, ImportResult
 
   /** The row as the API would check it: its cells, its DTO, its ids, and the units and entities it names. */
   private async check(
-    kind: ImportKind, row: ConvertedRow, header: HeaderOf, principal: Principal, seenIds: Map<string, number>,
+    kind: ImportKind, hash: string, row: ConvertedRow, header: HeaderOf, principal: Principal, seenIds: Map<string, number>,
   ): Promise<ImportRowError[]> {
     const refuse = (field: string | null, message: string): ImportRowError =>
       ({ row: row.rowNumber, column: header(field), field, message });
@@ -170,8 +173,20 @@ export class ImportProcessor implements JobProcessor<ImportPayload, ImportResult
       const first = seenIds.get(id);
       if (first !== undefined) return [refuse(kind === 'hours' ? 'entryId' : 'id', `the same id as row ${first}`)];
       seenIds.set(id, row.rowNumber);
+      if (kind !== 'hours' && await this.idTaken(kind, id, hash, row)) return [refuse('id', `${id} exists already`)];
     }
     return this.checkReferences(kind, row, principal, refuse);
+  }
+
+  /**
+   * Whether the row's own id names an entity recorded already — other than by this very row of this file (a re-upload,
+   * or this job resumed), which replays. Checked before recording so an all-or-nothing file records nothing.
+   */
+  private async idTaken(kind: ImportKind, id: string, hash: string, row: ConvertedRow): Promise<boolean> {
+    const taken = kind === 'donations'
+      ? (await this.store.lookupUniqueKey(donationKey(id))) !== undefined
+      : (await this.executor.streamRevision(kind === 'activities' ? streams.activity(id) : streams.volunteer(id))) >= 0;
+    return taken && !(await this.store.getIdempotencyRecord(rowIdempotencyKey(hash, kind, row.rowNumber)));
   }
 
   private async checkReferences(
