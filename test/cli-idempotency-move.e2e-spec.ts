@@ -1,5 +1,5 @@
 import { CloudEvent } from 'cloudevents';
-import { createEventStore, NO_STREAM, type EventStore, type IdempotencyRecord, type NewEvent } from '@tongxin/event-store';
+import { NO_STREAM, type IdempotencyRecord, type NewEvent } from '@tongxin/event-store';
 import { createTestDatabase } from '@tongxin/event-store/testing';
 import { createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,7 +8,7 @@ import { finished } from 'node:stream/promises';
 import { exportEvents } from '../apps/cli/src/export-events';
 import { parseExportLine, type ExportFormat } from '../apps/cli/src/exported-event';
 import { importEvents } from '../apps/cli/src/import-events';
-import { runCli } from './support/cli';
+import { runCli, withStore } from './support/cli';
 
 /** Idempotency records travel with their appends through export and import-events, and a file that misplaces one is refused. */
 describe('tongxin export / import-events carry idempotency records', () => {
@@ -20,14 +20,6 @@ describe('tongxin export / import-events carry idempotency records', () => {
   let sourceRecords: IdempotencyRecord[];
   let targets = 0;
 
-  async function withStore<T>(url: string, work: (store: EventStore) => Promise<T>): Promise<T> {
-    const store = await createEventStore(url);
-    try {
-      return await work(store);
-    } finally {
-      await store.close();
-    }
-  }
   const emptyTarget = () => `sqlite:${join(dir, `target-${++targets}.db`)}`;
   const head = (url: string) => withStore(url, (store) => store.headPosition());
   const recordsOf = (url: string) => withStore(url, async (store) => {

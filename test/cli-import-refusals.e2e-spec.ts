@@ -1,11 +1,11 @@
-import { createEventStore, NO_STREAM, type EventStore } from '@tongxin/event-store';
+import { NO_STREAM } from '@tongxin/event-store';
 import { createTestDatabase } from '@tongxin/event-store/testing';
 import { createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { finished } from 'node:stream/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exportEvents } from '../apps/cli/src/export-events';
-import { runCli } from './support/cli';
+import { runCli, withStore } from './support/cli';
 
 /** An import either loads the whole file into an empty store or appends nothing and says why. */
 describe('tongxin import-events refuses bad input and appends nothing', () => {
@@ -16,14 +16,6 @@ describe('tongxin import-events refuses bad input and appends nothing', () => {
   const goodCloudEvents = join(dir, 'good.cloudevents.jsonl');
   let targets = 0;
 
-  async function withStore<T>(url: string, work: (store: EventStore) => Promise<T>): Promise<T> {
-    const store = await createEventStore(url);
-    try {
-      return await work(store);
-    } finally {
-      await store.close();
-    }
-  }
   const emptyTarget = () => `sqlite:${join(dir, `target-${++targets}.db`)}`;
   const head = (url: string) => withStore(url, (store) => store.headPosition());
   const metadata = { actor: 'test', commandId: 'c', correlationId: 'c', orgUnitId: 'huaihua', schemaVersion: 1 };

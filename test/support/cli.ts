@@ -3,7 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { READ_MODEL_TABLES } from '../../libs/projections/src/schema';
-import { createEventStore, NO_STREAM } from '@tongxin/event-store';
+import { createEventStore, NO_STREAM, type EventStore } from '@tongxin/event-store';
 import { syntheticLedger, type SyntheticEvent } from '../../libs/projections/src/testing/synthetic-ledger';
 import type { LedgerTestApp } from './ledger-app';
 
@@ -293,4 +293,14 @@ export async function expectKilledRebuildToRecover(store: string, live: string, 
   expect(liveTotals).toEqual(await totals(reference));
   expect(liveTotals).toMatchObject({ position: events });
   expect(liveTotals.donations).toBeGreaterThan(0);
+}
+
+/** Opens the store at `url` (no sealing: raw events), runs `work`, and closes it whatever happens. */
+export async function withStore<T>(url: string, work: (store: EventStore) => Promise<T>): Promise<T> {
+  const store = await createEventStore(url);
+  try {
+    return await work(store);
+  } finally {
+    await store.close();
+  }
 }
