@@ -130,6 +130,8 @@ const ROWS: Row[] = [
   },
   { name: 'GET /stats/totals', allowed: EVERYONE, ok: 200, request: async (s) => ['GET', `/stats/totals?orgUnitId=${units[s]}`] },
   { name: 'GET /stats/breakdown', allowed: EVERYONE, ok: 200, request: async (s) => ['GET', `/stats/breakdown?by=campaign&orgUnitId=${units[s]}`] },
+  { name: 'GET /reports/summary', allowed: EVERYONE, ok: 200, request: async (s) => ['GET', `/reports/summary?orgUnitId=${units[s]}`] },
+  { name: 'GET /reports/totals.xlsx', allowed: EVERYONE, ok: 200, request: async (s) => ['GET', `/reports/totals.xlsx?orgUnitId=${units[s]}`] },
   { name: 'GET /stats/changes', allowed: HISTORY, ok: 200, request: async (s) => ['GET', `/stats/changes?orgUnitId=${units[s]}`] },
   { name: 'POST /periods/{month}/lock', allowed: ORGANISERS, ok: 201, request: async (s) => ['POST', `/periods/${oldMonth()}/lock`, { orgUnitId: units[s], reason: '已上报' }] },
   { name: 'GET /periods/{month}', allowed: EVERYONE, ok: 200, unscoped: true, request: async () => ['GET', '/periods/2010-01'] },

@@ -48,6 +48,7 @@ import { GetReconciliationHandler } from './reconciliation/get-reconciliation.ha
 import { MatchDonationHandler } from './reconciliation/match-donation.handler';
 import { ReconciliationController } from './reconciliation/reconciliation.controller';
 import { RecordBankStatementHandler } from './reconciliation/record-bank-statement.handler';
+import { ReportsModule } from './reports/reports.module';
 import { TokensController } from './tokens/tokens.controller';
 import { TokensModule } from './tokens/tokens.module';
 
@@ -71,7 +72,7 @@ export class AppModule {
   static register(config: LedgerConfig, credentials: AdminCredentials): DynamicModule {
     return {
       module: AppModule,
-      imports: [CqrsModule.forRoot(), LedgerModule.register(config), TokensModule.register(config), JobsModule.register(config), LedgerCommandsModule, JobProcessorsModule],
+      imports: [CqrsModule.forRoot(), LedgerModule.register(config), TokensModule.register(config), JobsModule.register(config), LedgerCommandsModule, JobProcessorsModule, ReportsModule],
       controllers: [
         OrgUnitsController, CampaignsController, ActivitiesController, VolunteersController, DonationsController,
         StatsController, HistoryController, HealthController, PeriodsController, TokensController,

@@ -14,3 +14,5 @@ export * from './periods/period';
 export * from './access/token';
 export * from './reconciliation/reconciliation';
 export * from './reconciliation/matching';
+export * from './reports/figure-wording';
+export * from './reports/summary';
