@@ -45,6 +45,13 @@ async function activityIn(side: Side): Promise<string> {
 async function entryIn(side: Side): Promise<string> {
   return (await app.ok(`/volunteers/vol-${side}/hours`, { servedOn: TODAY, minutes: 60 })).id;
 }
+/** The side's volunteer with one verified entry to certify, logged once (a day holds 1440 minutes). */
+const certifiable = new Set<Side>();
+async function certifiableVolunteer(side: Side): Promise<string> {
+  if (!certifiable.has(side)) await app.ok(`/volunteers/vol-${side}/hours/${await entryIn(side)}/verify`);
+  certifiable.add(side);
+  return `vol-${side}`;
+}
 async function goodsIn(side: Side): Promise<string> {
   return (await app.ok('/donations', {
     campaignId: campaigns[side], orgUnitId: units[side], donor: { name: '某企业', kind: 'organisation' }, kind: 'goods', amount: 100,
@@ -95,6 +102,7 @@ const ROWS: Row[] = [
   },
   { name: 'POST /activities/{id}/void', allowed: WRITERS, ok: 200, request: async (s) => ['POST', `/activities/${await activityIn(s)}/void`, { reason: '重复录入' }] },
   { name: 'GET /activities/{id}', allowed: EVERYONE, ok: 200, request: async (s) => ['GET', `/activities/act-${s}`] },
+  { name: 'GET /activities', allowed: EVERYONE, ok: 200, request: async (s) => ['GET', `/activities?orgUnitId=${units[s]}`] },
   { name: 'POST /volunteers', allowed: WRITERS, ok: 201, request: async (s) => ['POST', '/volunteers', { orgUnitId: units[s], name: '志愿者' }] },
   { name: 'POST /volunteers/{id}/hours', allowed: WRITERS, ok: 201, request: async (s) => ['POST', `/volunteers/vol-${s}/hours`, { servedOn: TODAY, minutes: 30 }] },
   {
@@ -110,6 +118,8 @@ const ROWS: Row[] = [
     request: async (s) => ['POST', `/volunteers/${(await app.ok('/volunteers', { orgUnitId: units[s], name: '将被遗忘' })).id}/erase`, { reason: '本人申请' }],
   },
   { name: 'GET /volunteers/{id}', allowed: EVERYONE, ok: 200, request: async (s) => ['GET', `/volunteers/vol-${s}`] },
+  // Names the volunteer, so only for roles that see names (analysts do not).
+  { name: 'GET /volunteers/{id}/certificate.pdf', allowed: WRITERS, ok: 200, request: async (s) => ['GET', `/volunteers/${await certifiableVolunteer(s)}/certificate.pdf`] },
   {
     name: 'POST /donations', allowed: ORGANISERS, ok: 201,
     request: async (s) => ['POST', '/donations', {

@@ -44,6 +44,8 @@ export class LedgerTestApp {
   /** `storeUrl` defaults to a SQLite file in the temp directory; read models stay in that directory either way. */
   static async start(options: {
     dir?: string; adminToken?: string | null; storeUrl?: string; readModelLocation?: string; failedAuth?: LedgerConfig['failedAuth'];
+    /** The built web dashboard to serve at `/` (default: the repository's dist/dashboard). */
+    dashboardDir?: string;
     /** Background-job settings (REDIS_URL and friends); by default jobs run in-process. */
     jobs?: Partial<Pick<LedgerConfig, 'redisUrl' | 'redisPrefix' | 'jobWorker' | 'jobRetry'>>;
   } = {}): Promise<LedgerTestApp> {
@@ -52,6 +54,7 @@ export class LedgerTestApp {
       storeUrl: options.storeUrl ?? `sqlite:${join(dir, 'tongxin.db')}`,
       ...(options.readModelLocation ? { readModelLocation: options.readModelLocation } : {}),
       ...(options.failedAuth ? { failedAuth: options.failedAuth } : {}),
+      ...(options.dashboardDir ? { dashboardDir: options.dashboardDir } : {}),
       ...options.jobs,
       dataDir: dir,
       adminToken: options.adminToken === null ? undefined : (options.adminToken ?? TEST_TOKEN),

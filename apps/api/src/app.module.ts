@@ -4,6 +4,7 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { ActivitiesController } from './activities/activities.controller';
 import { CorrectActivityHandler } from './activities/correct-activity.handler';
 import { GetActivityHandler } from './activities/get-activity.handler';
+import { ListActivitiesHandler } from './activities/list-activities.handler';
 import { RecordActivityHandler } from './activities/record-activity.handler';
 import { VoidActivityHandler } from './activities/void-activity.handler';
 import { AuthGuard } from './auth/auth.guard';
@@ -37,6 +38,7 @@ import { PeriodsController } from './periods/periods.controller';
 import { StatsController } from './stats/stats.controller';
 import { GetBreakdownHandler, GetChangesHandler, GetTotalsHandler } from './stats/stats.handlers';
 import { EraseVolunteerHandler } from './volunteers/erase-volunteer.handler';
+import { GetCertificateHandler } from './volunteers/get-certificate.handler';
 import { GetVolunteerHandler } from './volunteers/get-volunteer.handler';
 import { LogHoursHandler } from './volunteers/log-hours.handler';
 import { RegisterVolunteerHandler } from './volunteers/register-volunteer.handler';
@@ -59,8 +61,9 @@ const COMMAND_HANDLERS = [
   RecordBankStatementHandler, AutoMatchHandler, MatchDonationHandler,
 ];
 const QUERY_HANDLERS = [
+  GetCertificateHandler,
   GetOrgUnitHandler, GetCampaignHandler, GetActivityHandler, GetVolunteerHandler, GetTotalsHandler, GetBreakdownHandler, GetChangesHandler,
-  GetPeriodHandler, GetDonationHandler, GetReconciliationHandler,
+  GetPeriodHandler, GetDonationHandler, GetReconciliationHandler, ListActivitiesHandler,
 ];
 
 /** The command handlers in a module of their own, so the worker hosts them too (job processors dispatch commands). */

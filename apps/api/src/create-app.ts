@@ -7,6 +7,7 @@ import { AppModule } from './app.module';
 import { AdminCredentials } from './auth/credentials';
 import type { LedgerConfig } from './config/config';
 import { API_PREFIX } from './http/api-prefix';
+import { serveDashboard } from './http/dashboard';
 import { badRequest } from './http/problem';
 
 export { API_PREFIX } from './http/api-prefix';
@@ -32,6 +33,8 @@ export async function createApp(config: LedgerConfig, logger: LoggerService | Lo
   app.setGlobalPrefix(API_PREFIX);
   // Spreadsheet uploads (POST /imports) are multipart; each route sets its own file size limit.
   await app.register(multipart, { limits: { files: 1, fields: 0, parts: 1 } });
+  // The web dashboard at `/` (apps/dashboard, built into config.dashboardDir); it reads everything from /api/v1.
+  await serveDashboard(app, config.dashboardDir);
   app.enableShutdownHooks();
 
   const fastify = app.getHttpAdapter().getInstance();

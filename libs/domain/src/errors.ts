@@ -18,7 +18,9 @@ export type DomainErrorCode =
   | 'PERIOD_ALREADY_LOCKED' // 409: the month is already locked for the unit or one of its ancestors
   | 'ALREADY_ERASED' // 409: the volunteer's personal data was already erased
   | 'ALREADY_MATCHED' // 409: the bank line, or the donation, is matched already
-  | 'NOT_MATCHED'; // 409: unmatching a line and donation that are not matched to each other
+  | 'NOT_MATCHED' // 409: unmatching a line and donation that are not matched to each other
+  | 'VOLUNTEER_ERASED' // 409: the volunteer's name is erased, and what was asked must name them (a certificate)
+  | 'NO_VERIFIED_HOURS'; // 409: a service record certificate asked for a period without verified hours
 
 export class DomainError extends Error {
   override readonly name = 'DomainError';

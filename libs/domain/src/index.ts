@@ -10,6 +10,7 @@ export * from './campaigns/campaign';
 export { itemBalances, type DonatedItemBalance } from './campaigns/campaign-goods';
 export * from './activities/activity';
 export * from './volunteers/volunteer';
+export * from './volunteers/certificate';
 export * from './periods/period';
 export * from './access/token';
 export * from './reconciliation/reconciliation';

@@ -4,6 +4,7 @@ import { FACT_TABLES, keyExpression, SQLITE_DIALECT, type FactTable, type SqlDia
 import { CATEGORY_LABELS, monthLabel, NO_DIMENSION_LABEL, ownLevelLabel, VENUE_TYPE_LABELS } from './labels';
 import { decodeOrgPath, subtreeEnd } from './org-path';
 import { checkpointPlan, runPlanSync, type ReadPlan, type Row, type SqlQuery } from './plans';
+import { recentActivitiesPlan, type RecentActivitiesFilter, type RecentActivitiesPage } from './recent-activities';
 import {
   emptyFigures, type Breakdown, type BreakdownDimension, type BreakdownRow, type Figures, type OrgUnitView, type Totals,
   type TotalsFilter,
@@ -188,6 +189,10 @@ export class LedgerQueries {
 
   changes(filter: ChangesFilter): ChangesPage {
     return runPlanSync(changesPlan(filter), this.execute);
+  }
+
+  recentActivities(filter: RecentActivitiesFilter): RecentActivitiesPage {
+    return runPlanSync(recentActivitiesPlan(filter), this.execute);
   }
 
   private cached(sql: string): Database.Statement {

@@ -5,6 +5,7 @@ import type { RecordedEvent } from '@tongxin/event-store';
 import { LedgerProjection, type LedgerProjectionOptions } from './apply';
 import type { ChangesFilter, ChangesPage } from './changes';
 import { LedgerQueries } from './queries';
+import type { RecentActivitiesFilter, RecentActivitiesPage } from './recent-activities';
 import { createQueryIndexes, dropQueryIndexes, hasQueryIndexes, prepareReadModelDatabase } from './schema';
 import type { Breakdown, BreakdownDimension, OrgUnitView, Totals, TotalsFilter } from './types';
 
@@ -33,6 +34,8 @@ export interface LedgerReadModelPort extends ProjectionTarget {
   orgUnit(id: string): MaybePromise<OrgUnitView | undefined>;
   /** Corrections, voids, rejections, refunds, disbursements and late facts, in log order (changes.ts). */
   changes(filter?: ChangesFilter): MaybePromise<ChangesPage>;
+  /** The current activities under a unit, newest held first, a page at a time (recent-activities.ts). */
+  recentActivities(filter: RecentActivitiesFilter): MaybePromise<RecentActivitiesPage>;
   close(): MaybePromise<void>;
 }
 
@@ -79,6 +82,10 @@ export class LedgerReadModel implements LedgerReadModelPort {
 
   changes(filter: ChangesFilter = {}): ChangesPage {
     return this.readSnapshot(() => this.queries.changes(filter));
+  }
+
+  recentActivities(filter: RecentActivitiesFilter): RecentActivitiesPage {
+    return this.readSnapshot(() => this.queries.recentActivities(filter));
   }
 
   beginBulkReplay(): void {

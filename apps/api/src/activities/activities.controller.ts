@@ -1,6 +1,6 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { CommandCtx } from '../http/command-context.decorator';
 import { checkPathId } from '../http/ids';
@@ -9,6 +9,8 @@ import type { CommandContext } from '../ledger/command-context';
 import { CorrectActivityDto, ReasonDto, RecordActivityDto } from './activity.dto';
 import { CorrectActivityCommand } from './correct-activity.handler';
 import { GetActivityQuery } from './get-activity.handler';
+import { ListActivitiesQuery } from './list-activities.handler';
+import { ActivityListDto, ListActivitiesQueryDto } from './list-activities.dto';
 import { RecordActivityCommand } from './record-activity.handler';
 import { VoidActivityCommand } from './void-activity.handler';
 import { Allow, CurrentPrincipal, EVERY_ROLE, RECORDING_ROLES, type Principal } from '../auth/principal';
@@ -37,6 +39,18 @@ export class ActivitiesController {
   @HttpCode(200)
   async void(@Param('id') id: string, @Body() body: ReasonDto, @CommandCtx() ctx: CommandContext, @Res({ passthrough: true }) reply: FastifyReply) {
     return respond(reply, await this.commandBus.execute(new VoidActivityCommand(checkPathId(id), body.reason, ctx)));
+  }
+
+  @Get()
+  @Allow(...EVERY_ROLE)
+  @ApiOperation({
+    summary: 'The activities under an org unit (default: the caller\'s scope), newest held first, a page at a time',
+    description: 'Voided activities are left out and corrected ones show their current values; `asOf` lists them as the ledger '
+      + 'knew them then (titles are always the current ones). Pass the answer\'s `next` as `before` for the next page.',
+  })
+  @ApiOkResponse({ type: ActivityListDto })
+  list(@Query() query: ListActivitiesQueryDto, @CurrentPrincipal() principal: Principal) {
+    return this.queryBus.execute(new ListActivitiesQuery(query, principal));
   }
 
   @Get(':id')

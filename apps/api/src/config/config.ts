@@ -1,5 +1,6 @@
 import { isPostgresUrl } from '@tongxin/event-store';
 import { defaultVaultLocation } from '@tongxin/privacy';
+import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { DEFAULT_FAILED_AUTH_LIMITS, type FailedAuthLimits } from '../auth/failed-auth-throttle';
 
@@ -51,6 +52,8 @@ export interface LedgerConfig {
   jobsLocation: string;
   /** TONGXIN_JOB_ATTEMPTS (default 5) and TONGXIN_JOB_BACKOFF_MS (default 2000): retries of a transient failure, waiting backoffMs·2^(n−1). */
   jobRetry: { attempts: number; backoffMs: number };
+  /** TONGXIN_DASHBOARD_DIR: the built web dashboard served at `/` (default: the repository's dist/dashboard). */
+  dashboardDir: string;
 }
 
 export class ConfigError extends Error {
@@ -90,6 +93,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     failedAuth: overrides.failedAuth ?? DEFAULT_FAILED_AUTH_LIMITS,
     ...jobs,
     jobsLocation: overrides.jobsLocation ?? join(dataDir, 'tongxin-jobs.db'),
+    dashboardDir: resolve(overrides.dashboardDir ?? env.TONGXIN_DASHBOARD_DIR ?? defaultDashboardDir()),
   };
 }
 
@@ -118,6 +122,16 @@ function loadJobsConfig(env: NodeJS.ProcessEnv, overrides: Partial<LedgerConfig>
 
 function defaultReadModel(storeUrl: string, dataDir: string): string {
   return isPostgresUrl(storeUrl) ? storeUrl : join(dataDir, 'tongxin-read.db');
+}
+
+/**
+ * `npm run build` writes the dashboard to dist/dashboard of the repository: found from this file's directory, which is
+ * apps/api/src/config under the sources (tests) and dist/apps/api/src/config in the build.
+ */
+function defaultDashboardDir(): string {
+  let dir = __dirname;
+  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
+  return join(dir, 'dist', 'dashboard');
 }
 
 /** Beside the SQLite file for the embedded store, else ./data. */

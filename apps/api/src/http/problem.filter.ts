@@ -25,6 +25,8 @@ export const DOMAIN_ERROR_STATUS: Record<DomainErrorCode, number> = {
   ALREADY_ERASED: 409,
   ALREADY_MATCHED: 409,
   NOT_MATCHED: 409,
+  VOLUNTEER_ERASED: 409,
+  NO_VERIFIED_HOURS: 409,
 };
 
 /** Framework errors raised before a controller runs (body parsing), by Fastify code. */

@@ -8,6 +8,7 @@ import {
   breakdownPlan, orgUnitPlan, runPlan, totalsPlan, type ReadPlan, type Row, type SqlQuery,
 } from '../queries';
 import type { LedgerReadModelPort } from '../read-model';
+import { recentActivitiesPlan, type RecentActivitiesFilter, type RecentActivitiesPage } from '../recent-activities';
 import { GENERATION_KEY, PROJECTION_NAME } from '../schema';
 import type { Breakdown, BreakdownDimension, OrgUnitView, Totals, TotalsFilter } from '../types';
 import { PostgresBatch, PostgresFactCache } from './postgres-batch';
@@ -126,6 +127,10 @@ export class PostgresReadModel implements LedgerReadModelPort {
 
   changes(filter: ChangesFilter = {}): Promise<ChangesPage> {
     return this.read(changesPlan(filter));
+  }
+
+  recentActivities(filter: RecentActivitiesFilter): Promise<RecentActivitiesPage> {
+    return this.read(recentActivitiesPlan(filter));
   }
 
   async beginBulkReplay(): Promise<void> {

@@ -1,0 +1,141 @@
+/** The dashboard's state and its reads: one load per change of filter or org unit, the last one wins. */
+import { computed, reactive, ref, shallowRef } from 'vue';
+import {
+  ApiError, apiGet, type ActivityList, type Breakdown, type OrgUnit, type Reconciliation, type Totals,
+} from './api';
+import { localToInstant } from './format';
+
+export const DIMENSIONS = ['month', 'orgUnit', 'campaign', 'category', 'venueType'] as const;
+export type Dimension = (typeof DIMENSIONS)[number];
+
+/** A step of the drill-down: an org unit, or (id undefined) the caller's whole scope. */
+export interface TrailStep { id: string | undefined; name: string | null; level?: string }
+
+export function useDashboard(onUnauthorized: (message: string) => void) {
+  const filters = reactive({ campaignId: '', from: '', to: '', asOf: '' });
+  const trail = ref<TrailStep[]>([{ id: undefined, name: null }]);
+  const totals = shallowRef<Totals | null>(null);
+  const breakdowns = shallowRef<Partial<Record<Dimension, Breakdown>>>({});
+  const activities = shallowRef<ActivityList | null>(null);
+  const reconciliation = shallowRef<Reconciliation | null>(null);
+  const loading = ref(false);
+  const error = ref<string | null>(null);
+  /** Names seen in answers, for the activity table's org unit and campaign columns and the campaign picker. */
+  const orgNames = reactive(new Map<string, string>());
+  const campaignNames = reactive(new Map<string, string>());
+  const unitId = computed(() => trail.value[trail.value.length - 1].id);
+  let sequence = 0;
+
+  const query = () => ({
+    orgUnitId: unitId.value, campaignId: filters.campaignId || undefined, from: filters.from || undefined,
+    to: filters.to || undefined, asOf: localToInstant(filters.asOf),
+  });
+
+  function failed(caught: unknown): void {
+    if (caught instanceof ApiError && caught.status === 401) onUnauthorized(caught.message);
+    else error.value = caught instanceof Error ? caught.message : String(caught);
+  }
+
+  /** Reads every figure on the page for the current filters; answers of an older load are dropped. */
+  async function load(): Promise<void> {
+    const mine = ++sequence;
+    loading.value = true;
+    error.value = null;
+    try {
+      const filter = query();
+      const [total, list, recon, ...rows] = await Promise.all([
+        apiGet<Totals>('/stats/totals', filter),
+        apiGet<ActivityList>('/activities', { ...filter, limit: '20' }),
+        loadReconciliation(filter.campaignId),
+        ...DIMENSIONS.map((by) => apiGet<Breakdown>('/stats/breakdown', { ...filter, by })),
+      ]);
+      if (mine !== sequence) return;
+      const byDimension = Object.fromEntries(DIMENSIONS.map((by, index) => [by, rows[index]])) as Record<Dimension, Breakdown>;
+      for (const row of byDimension.orgUnit.rows) if (row.key && row.key !== unitId.value) orgNames.set(row.key, row.label);
+      for (const row of byDimension.campaign.rows) if (row.key) campaignNames.set(row.key, row.label);
+      totals.value = total;
+      breakdowns.value = byDimension;
+      activities.value = list;
+      reconciliation.value = recon;
+      await nameUnits(list.activities.map((activity) => activity.orgUnitId));
+    } catch (caught) {
+      if (mine === sequence) failed(caught);
+    } finally {
+      if (mine === sequence) loading.value = false;
+    }
+  }
+
+  /** Only when a campaign is chosen and it has a bank statement; a refusal (403, 404) just hides the panel. */
+  async function loadReconciliation(campaignId: string | undefined): Promise<Reconciliation | null> {
+    if (!campaignId) return null;
+    try {
+      const answer = await apiGet<Reconciliation>('/reconciliation', { campaignId });
+      return answer.statements.length > 0 ? answer : null;
+    } catch (caught) {
+      if (caught instanceof ApiError && caught.status === 401) throw caught;
+      return null;
+    }
+  }
+
+  /** The next page of the activity table, after the last row shown. */
+  async function moreActivities(): Promise<void> {
+    const shown = activities.value;
+    if (!shown?.next) return;
+    const mine = sequence;
+    try {
+      const page = await apiGet<ActivityList>('/activities', { ...query(), limit: '20', before: shown.next });
+      if (mine !== sequence) return;
+      await nameUnits(page.activities.map((activity) => activity.orgUnitId));
+      activities.value = { ...page, activities: [...shown.activities, ...page.activities] };
+    } catch (caught) {
+      failed(caught);
+    }
+  }
+
+  async function nameUnits(ids: string[]): Promise<void> {
+    const unknown = [...new Set(ids)].filter((id) => !orgNames.has(id));
+    const units = await Promise.all(unknown.map((id) => apiGet<OrgUnit>(`/org-units/${encodeURIComponent(id)}`).catch(() => null)));
+    for (const unit of units) if (unit) orgNames.set(unit.id, unit.name);
+  }
+
+  /** First load: a ledger with one root (a city) opens on that root rather than on an unnamed scope. */
+  async function start(): Promise<void> {
+    try {
+      const roots = await apiGet<Breakdown>('/stats/breakdown', { by: 'orgUnit' });
+      const keyed = roots.rows.filter((row) => row.key !== null);
+      if (keyed.length === 1 && trail.value.length === 1 && trail.value[0].id === undefined) {
+        const unit = await apiGet<OrgUnit>(`/org-units/${encodeURIComponent(keyed[0].key!)}`);
+        if (unit.parentId === null) trail.value = [{ id: unit.id, name: unit.name, level: unit.level }];
+      }
+    } catch (caught) {
+      failed(caught);
+      return;
+    }
+    await load();
+  }
+
+  /** Into a child unit of the one shown: the whole page re-reads under it. */
+  async function drill(childId: string | null): Promise<void> {
+    if (!childId || childId === unitId.value) return;
+    try {
+      const unit = await apiGet<OrgUnit>(`/org-units/${encodeURIComponent(childId)}`);
+      trail.value = [...trail.value, { id: unit.id, name: unit.name, level: unit.level }];
+      orgNames.set(unit.id, unit.name);
+    } catch (caught) {
+      failed(caught);
+      return;
+    }
+    await load();
+  }
+
+  async function up(index: number): Promise<void> {
+    if (index >= trail.value.length - 1) return;
+    trail.value = trail.value.slice(0, index + 1);
+    await load();
+  }
+
+  return {
+    filters, trail, unitId, totals, breakdowns, activities, reconciliation, loading, error, orgNames, campaignNames,
+    start, load, drill, up, moreActivities,
+  };
+}
