@@ -9,6 +9,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import ExcelJS from 'exceljs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { seedDashboardLedger } from './support/dashboard-ledger';
 import { LedgerTestApp, TEST_TOKEN } from './support/ledger-app';
@@ -101,9 +102,23 @@ describeInBrowser('the web dashboard in Chromium', () => {
     expect(await page.getByTestId('label-activitiesHeld').textContent()).toBe('活动场次');
     expect(await page.getByTestId('crumb-huaihua').textContent()).toContain('怀化市');
     await expect(page.getByTestId('activity-table').textContent()).resolves.toContain('民族团结进步宣讲进村寨');
+    // The summary paragraph is the API's, word for word.
+    const summary = (await ledger!.get('/reports/summary?orgUnitId=huaihua&format=json')).body;
+    expect(summary.text).toMatch(/^截至.+，怀化市开展.+活动10场/);
+    expect(await page.getByTestId('summary-text').textContent()).toBe(summary.text);
     await page.waitForTimeout(800);
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: join(ARTIFACTS, 'dashboard-zh-CN.png'), fullPage: true });
+  }, 60_000);
+
+  it('downloads the totals workbook of the unit shown', async () => {
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-xlsx').click()]);
+    expect(download.suggestedFilename()).toMatch(/^同心账本统计-怀化市-\d+\.xlsx$/);
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.readFile(await download.path());
+    const rows = book.getWorksheet('总计')!.getSheetValues() as unknown[][];
+    const activitiesHeld = rows.find((row) => row?.[1] === '活动场次')?.[2];
+    expect(activitiesHeld).toBe((await ledger!.get('/stats/totals?orgUnitId=huaihua')).body.activitiesHeld);
   }, 60_000);
 
   it('drills into a county: every figure re-read under it, and back up', async () => {
@@ -149,6 +164,8 @@ describeInBrowser('the web dashboard in Chromium', () => {
     expect(await page.getByTestId('label-activitiesHeld').textContent()).toBe('Activities held');
     expect(await page.getByTestId('app-title').textContent()).toBe('Tongxin Ledger · Dashboard');
     expect(await page.locator('html').getAttribute('lang')).toBe('en');
+    const summary = (await ledger!.get('/reports/summary?orgUnitId=huaihua&format=json&lang=en')).body.text;
+    await page.waitForFunction((text) => document.querySelector('[data-testid=summary-text]')?.textContent === text, summary);
     await page.reload();
     await expectCardsToEqualTotals('huaihua');
     expect(await page.getByTestId('label-activitiesHeld').textContent()).toBe('Activities held');

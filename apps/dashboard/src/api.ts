@@ -22,6 +22,8 @@ export interface Reconciliation {
   unmatchedDonations: unknown[]; unmatchedBankLines: unknown[]; statements: { statementId: string }[];
 }
 
+export interface SummaryReport { lang: string; text: string; position: number }
+
 /** A refusal from the API, with the problem+json `detail` when it sent one. */
 export class ApiError extends Error {
   constructor(readonly status: number, detail: string) {
@@ -38,22 +40,40 @@ export function storeToken(token: string | null): void {
   else sessionStorage.setItem(TOKEN_KEY, token);
 }
 
-/** `GET /api/v1{path}?{query}` with the stored token; undefined and empty query values are left out. */
-export async function apiGet<T>(path: string, query: Record<string, string | undefined> = {}): Promise<T> {
+function apiUrl(path: string, query: Record<string, string | undefined>): string {
   const search = new URLSearchParams();
   for (const [name, value] of Object.entries(query)) if (value !== undefined && value !== '') search.set(name, value);
-  const url = `${API_BASE}${path}${search.size ? `?${search}` : ''}`;
-  const response = await fetch(url, { headers: { authorization: `Bearer ${storedToken() ?? ''}`, accept: 'application/json' } });
-  const text = await response.text();
-  let body: unknown;
+  return `${API_BASE}${path}${search.size ? `?${search}` : ''}`;
+}
+
+/** A file the API answers (a report), saved by the browser under `fileName`; refusals throw as apiGet's do. */
+export async function apiDownload(path: string, query: Record<string, string | undefined>, fileName: string): Promise<void> {
+  const response = await fetch(apiUrl(path, query), { headers: { authorization: `Bearer ${storedToken() ?? ''}` } });
+  if (!response.ok) await refusal(response);
+  // The token travels in a header, so the file comes through fetch and is handed to the browser as a blob.
+  const link = document.createElement('a');
+  link.href = URL.createObjectURL(await response.blob());
+  link.download = fileName;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
+}
+
+async function refusal(response: Response): Promise<never> {
+  let problem: { detail?: string; title?: string } | undefined;
   try {
-    body = text ? JSON.parse(text) : undefined;
+    problem = JSON.parse(await response.text());
   } catch {
-    body = undefined;
+    problem = undefined;
   }
-  if (!response.ok) {
-    const problem = body as { detail?: string; title?: string } | undefined;
-    throw new ApiError(response.status, problem?.detail ?? problem?.title ?? `${response.status} ${response.statusText}`);
-  }
-  return body as T;
+  throw new ApiError(response.status, problem?.detail ?? problem?.title ?? `${response.status} ${response.statusText}`);
+}
+
+/** `GET /api/v1{path}?{query}` with the stored token; undefined and empty query values are left out. */
+export async function apiGet<T>(path: string, query: Record<string, string | undefined> = {}): Promise<T> {
+  const response = await fetch(apiUrl(path, query), { headers: { authorization: `Bearer ${storedToken() ?? ''}`, accept: 'application/json' } });
+  if (!response.ok) await refusal(response);
+  const text = await response.text();
+  return (text ? JSON.parse(text) : undefined) as T;
 }

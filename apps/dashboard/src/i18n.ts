@@ -31,6 +31,7 @@ const zh = {
     beneficiaries: '受益群众', date: '日期', title: '活动名称', category: '类别', venue: '场所', participants: '参与人次',
   },
   recent: { title: '最近活动', empty: '暂无活动记录', more: '加载更多' },
+  report: { title: '工作总结', download: '下载统计表（XLSX）', fileName: '同心账本统计' },
   scope: { root: '全部范围' },
   recon: {
     title: '对账状态', moneyReceived: '到账善款', matched: '已匹配', bankTotal: '银行流水合计', difference: '差额',
@@ -79,6 +80,7 @@ const en: typeof zh = {
     beneficiaries: 'Beneficiaries', date: 'Date', title: 'Title', category: 'Category', venue: 'Venue', participants: 'Participants',
   },
   recent: { title: 'Recent activities', empty: 'No activities recorded', more: 'Show more' },
+  report: { title: 'Summary', download: 'Download the figures (XLSX)', fileName: 'tongxin-figures' },
   scope: { root: 'Whole scope' },
   recon: {
     title: 'Reconciliation', moneyReceived: 'Money received', matched: 'Matched', bankTotal: 'Bank credits', difference: 'Difference',

@@ -1,7 +1,7 @@
 /** The dashboard's state and its reads: one load per change of filter or org unit, the last one wins. */
 import { computed, reactive, ref, shallowRef } from 'vue';
 import {
-  ApiError, apiGet, type ActivityList, type Breakdown, type OrgUnit, type Reconciliation, type Totals,
+  ApiError, apiDownload, apiGet, type ActivityList, type Breakdown, type OrgUnit, type Reconciliation, type SummaryReport, type Totals,
 } from './api';
 import { localToInstant } from './format';
 
@@ -11,13 +11,15 @@ export type Dimension = (typeof DIMENSIONS)[number];
 /** A step of the drill-down: an org unit, or (id undefined) the caller's whole scope. */
 export interface TrailStep { id: string | undefined; name: string | null; level?: string }
 
-export function useDashboard(onUnauthorized: (message: string) => void) {
+/** `lang`: the page's language, which the summary report is written in. */
+export function useDashboard(onUnauthorized: (message: string) => void, lang: () => string) {
   const filters = reactive({ campaignId: '', from: '', to: '', asOf: '' });
   const trail = ref<TrailStep[]>([{ id: undefined, name: null }]);
   const totals = shallowRef<Totals | null>(null);
   const breakdowns = shallowRef<Partial<Record<Dimension, Breakdown>>>({});
   const activities = shallowRef<ActivityList | null>(null);
   const reconciliation = shallowRef<Reconciliation | null>(null);
+  const summary = shallowRef<SummaryReport | null>(null);
   const loading = ref(false);
   const error = ref<string | null>(null);
   /** Names seen in answers, for the activity table's org unit and campaign columns and the campaign picker. */
@@ -43,10 +45,11 @@ export function useDashboard(onUnauthorized: (message: string) => void) {
     error.value = null;
     try {
       const filter = query();
-      const [total, list, recon, ...rows] = await Promise.all([
+      const [total, list, recon, report, ...rows] = await Promise.all([
         apiGet<Totals>('/stats/totals', filter),
         apiGet<ActivityList>('/activities', { ...filter, limit: '20' }),
         loadReconciliation(filter.campaignId),
+        apiGet<SummaryReport>('/reports/summary', { ...filter, format: 'json', lang: lang() }),
         ...DIMENSIONS.map((by) => apiGet<Breakdown>('/stats/breakdown', { ...filter, by })),
       ]);
       if (mine !== sequence) return;
@@ -57,6 +60,7 @@ export function useDashboard(onUnauthorized: (message: string) => void) {
       breakdowns.value = byDimension;
       activities.value = list;
       reconciliation.value = recon;
+      summary.value = report;
       await nameUnits(list.activities.map((activity) => activity.orgUnitId));
     } catch (caught) {
       if (mine === sequence) failed(caught);
@@ -74,6 +78,26 @@ export function useDashboard(onUnauthorized: (message: string) => void) {
     } catch (caught) {
       if (caught instanceof ApiError && caught.status === 401) throw caught;
       return null;
+    }
+  }
+
+  /** The summary again, in the page's language now (after the language switch). */
+  async function loadSummary(): Promise<void> {
+    const mine = sequence;
+    try {
+      const report = await apiGet<SummaryReport>('/reports/summary', { ...query(), format: 'json', lang: lang() });
+      if (mine === sequence) summary.value = report;
+    } catch (caught) {
+      failed(caught);
+    }
+  }
+
+  /** The totals workbook (every breakdown, one sheet each) for the filters and unit shown. */
+  async function downloadWorkbook(fileName: string): Promise<void> {
+    try {
+      await apiDownload('/reports/totals.xlsx', query(), fileName);
+    } catch (caught) {
+      failed(caught);
     }
   }
 
@@ -135,7 +159,7 @@ export function useDashboard(onUnauthorized: (message: string) => void) {
   }
 
   return {
-    filters, trail, unitId, totals, breakdowns, activities, reconciliation, loading, error, orgNames, campaignNames,
-    start, load, drill, up, moreActivities,
+    filters, trail, unitId, totals, breakdowns, activities, reconciliation, summary, loading, error, orgNames, campaignNames,
+    start, load, drill, up, moreActivities, loadSummary, downloadWorkbook,
   };
 }

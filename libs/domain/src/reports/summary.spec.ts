@@ -38,6 +38,16 @@ describe('summarise', () => {
     expect(text).toContain('开展宣讲、文艺演出等各类活动2.3万余场（23,456场）');
   });
 
+  it('given categories tied at the cut, when summarised, then only those that stand out are named', () => {
+    const even = [{ label: '展览', activitiesHeld: 1 }, { label: '节庆', activitiesHeld: 1 }, { label: '宣讲', activitiesHeld: 1 }];
+    expect(summarise(input({ categories: even })).text).toContain('开展各类活动2.3万余场');
+    const oneAhead = [{ label: '宣讲', activitiesHeld: 5 }, { label: '节庆', activitiesHeld: 2 }, { label: '展览', activitiesHeld: 2 }];
+    expect(summarise(input({ categories: oneAhead })).text).toContain('开展宣讲等各类活动2.3万余场');
+    expect(summarise(input({ lang: 'en', categories: oneAhead })).text).toContain('activities, mostly 宣讲;');
+    const pair = [{ label: '公益', activitiesHeld: 3 }, { label: '宣讲', activitiesHeld: 3 }];
+    expect(summarise(input({ categories: pair })).text).toContain('开展公益及宣讲活动2.3万余场');
+  });
+
   it('given only 其他 activities, when summarised, then no category is named', () => {
     expect(summarise(input({ categories: [{ label: '其他', activitiesHeld: 23_456 }] })).text).toContain('开展各类活动2.3万余场');
   });

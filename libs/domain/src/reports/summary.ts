@@ -105,20 +105,30 @@ function period(input: SummaryInput): string {
   return `截至${wordedDate(to ?? standsOn, lang)}`;
 }
 
-/** "宣讲及公益活动", "宣讲、公益等各类活动": the largest categories by name, 其他 never named. */
+/**
+ * The categories a report names: the two largest, fewer where a tie at the cut would make the choice arbitrary
+ * (ten categories of one activity each name none); 其他 ("other") is never named.
+ */
+function namedCategories(categories: SummaryInput['categories'], other: string): { named: string[]; held: number } {
+  const held = categories.filter((category) => category.activitiesHeld > 0).sort((a, b) => b.activitiesHeld - a.activitiesHeld);
+  let count = Math.min(2, held.length);
+  while (count > 0 && held.length > count && held[count - 1].activitiesHeld === held[count].activitiesHeld) count--;
+  return { named: held.slice(0, count).map((category) => category.label).filter((label) => label !== other), held: held.length };
+}
+
+/** "宣讲活动", "宣讲及公益活动", "宣讲、公益等各类活动", "各类活动". */
 function chineseActivities(categories: SummaryInput['categories']): string {
-  const named = categories.filter((category) => category.activitiesHeld > 0 && category.label !== '其他').map((category) => category.label);
-  const held = categories.filter((category) => category.activitiesHeld > 0).length;
+  const { named, held } = namedCategories(categories, '其他');
   if (named.length === 0) return '各类活动';
   if (held === 1) return `${named[0]}活动`;
   if (held === 2 && named.length === 2) return `${named[0]}及${named[1]}活动`;
-  return named.length === 1 ? `${named[0]}等各类活动` : `${named[0]}、${named[1]}等各类活动`;
+  return `${named.join('、')}等各类活动`;
 }
 
 function englishActivities(categories: SummaryInput['categories']): string {
-  const named = categories.filter((category) => category.activitiesHeld > 0 && category.label !== 'other').map((category) => category.label);
+  const { named } = namedCategories(categories, 'other');
   if (named.length === 0) return '';
-  return named.length === 1 ? `, mostly ${named[0]}` : `, mostly ${named[0]} and ${named[1]}`;
+  return `, mostly ${named.join(' and ')}`;
 }
 
 function chineseText(input: SummaryInput, figure: (key: keyof SummaryTotals) => SummaryFigure): string {
