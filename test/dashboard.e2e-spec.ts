@@ -165,7 +165,8 @@ describeInBrowser('the web dashboard in Chromium', () => {
     expect(await page.getByTestId('app-title').textContent()).toBe('Tongxin Ledger · Dashboard');
     expect(await page.locator('html').getAttribute('lang')).toBe('en');
     const summary = (await ledger!.get('/reports/summary?orgUnitId=huaihua&format=json&lang=en')).body.text;
-    await page.waitForFunction((text) => document.querySelector('[data-testid=summary-text]')?.textContent === text, summary);
+    await page.getByTestId('summary-text').filter({ hasText: summary.slice(0, 30) }).waitFor({ timeout: 20_000 });
+    expect(await page.getByTestId('summary-text').textContent()).toBe(summary);
     await page.reload();
     await expectCardsToEqualTotals('huaihua');
     expect(await page.getByTestId('label-activitiesHeld').textContent()).toBe('Activities held');

@@ -1,8 +1,8 @@
 import { IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
-import { activityDecider, DomainError, streams } from '@tongxin/domain';
+import { activityDecider, streams } from '@tongxin/domain';
 import type { Principal } from '../auth/principal';
-import { badRequest } from '../http/problem';
 import { Scope } from '../auth/scope';
+import { resolveFilter } from '../stats/stats.handlers';
 import { CommandExecutor } from '../ledger/command-executor';
 import { ReadSide } from '../ledger/read-side';
 import { ACTIVITY_CURSOR, type ActivityListDto, type ActivityListItemDto, type ListActivitiesQueryDto } from './list-activities.dto';
@@ -24,21 +24,13 @@ export class ListActivitiesHandler implements IQueryHandler<ListActivitiesQuery>
   constructor(private readonly readSide: ReadSide, private readonly scope: Scope, private readonly executor: CommandExecutor) {}
 
   async execute({ params, principal }: ListActivitiesQuery): Promise<ActivityListDto> {
-    // 1. As for totals: `to` not before `from`, a scoped caller lists its own subtree, a named unit or campaign exists (422).
-    if (params.from && params.to && params.from > params.to) throw badRequest([{ path: 'to', message: 'to must not be before from' }]);
-    const orgUnitId = await this.scope.readRoot(principal, params.orgUnitId);
-    if (params.orgUnitId && !(await this.readSide.streamExists(streams.orgUnit(params.orgUnitId)))) {
-      throw new DomainError('UNKNOWN_REFERENCE', `org unit ${params.orgUnitId} does not exist`, 'orgUnitId');
-    }
-    if (params.campaignId && !(await this.readSide.streamExists(streams.campaign(params.campaignId)))) {
-      throw new DomainError('UNKNOWN_REFERENCE', `campaign ${params.campaignId} does not exist`, 'campaignId');
-    }
-    await this.readSide.caughtUp(params.minPosition === undefined ? undefined : Number(params.minPosition));
+    // 1. The filters checked as for the totals: `to` not before `from`, a scoped caller lists its own subtree, a named
+    //    unit or campaign exists (422); then read-your-writes.
+    const filter = await resolveFilter(params, principal, this.readSide, this.scope);
     // 2. The page from the read model.
     const cursor = params.before === undefined ? undefined : ACTIVITY_CURSOR.exec(params.before);
     const page = await this.readSide.readModel.recentActivities({
-      orgUnitId, campaignId: params.campaignId, from: params.from, to: params.to,
-      asOf: params.asOf === undefined ? undefined : new Date(params.asOf).toISOString(),
+      orgUnitId: filter.orgUnitId, campaignId: filter.campaignId, from: filter.from, to: filter.to, asOf: filter.asOf,
       limit: params.limit === undefined ? DEFAULT_ACTIVITY_LIST_LIMIT : Number(params.limit),
       before: cursor ? { occurredOn: cursor[1], recordedPosition: Number(cursor[2]) } : undefined,
     });

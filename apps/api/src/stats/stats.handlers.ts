@@ -29,7 +29,7 @@ export class GetChangesQuery extends Query<ChangesPage> {
  * The §5 filters, checked: `from` not after `to`, and a named org unit or campaign must exist in the log
  * (422, like any unknown reference) — a typo must not read as a ledger of zeros. Then waits for minPosition.
  */
-async function resolveFilter(params: StatsQueryDto, principal: Principal, readSide: ReadSide, scope: Scope): Promise<TotalsFilter> {
+export async function resolveFilter(params: StatsQueryDto, principal: Principal, readSide: ReadSide, scope: Scope): Promise<TotalsFilter> {
   if (params.from && params.to && params.from > params.to) {
     throw badRequest([{ path: 'to', message: 'to must not be before from' }]);
   }
