@@ -3,6 +3,9 @@
  * "16.3万余人次", "130余万人次", "1820余场次"), money rounded with 约 ("约1.56亿元"), and the same rounding in
  * English ("over 23 thousand", "about ¥156 million"). Integer arithmetic only: money arrives in 分.
  */
+import { chineseDate, chineseDuration, groupDigits } from '../wording';
+
+export { groupDigits } from '../wording';
 
 const WAN = 10_000;
 const YI = 100_000_000;
@@ -20,12 +23,6 @@ function roundTo(value: number, step: number): number {
   return Math.floor((value + step / 2) / step);
 }
 
-const grouping = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
-
-/** 1234567 → "1,234,567": the exact figure beside the worded one. */
-export function groupDigits(value: number): string {
-  return grouping.format(value);
-}
 
 /** 分 as exact yuan with grouping: 15601234567 → "156,012,345.67". */
 export function exactYuan(fen: number): string {
@@ -113,17 +110,18 @@ export function englishYuan(fen: number): string {
 
 /** Minutes as exact hours and minutes: 2474430 → "41,240小时30分钟" / "41,240 h 30 min". */
 export function exactDuration(minutes: number, lang: 'zh-CN' | 'en'): string {
-  const hours = groupDigits(Math.floor(minutes / 60));
+  if (lang === 'zh-CN') return chineseDuration(minutes);
+  const hours = Math.floor(minutes / 60);
   const rest = minutes % 60;
-  if (lang === 'en') return rest === 0 ? `${hours} h` : `${hours} h ${rest} min`;
-  return rest === 0 ? `${hours}小时` : `${hours}小时${rest}分钟`;
+  if (hours === 0) return `${rest} min`;
+  return rest === 0 ? `${groupDigits(hours)} h` : `${groupDigits(hours)} h ${rest} min`;
 }
 
 /** `2026-01-05` → "2026年1月5日" / "5 January 2026". */
 export function wordedDate(date: string, lang: 'zh-CN' | 'en'): string {
+  if (lang === 'zh-CN') return chineseDate(date);
   const [year, month, day] = date.split('-').map(Number);
-  if (lang === 'en') return `${day} ${ENGLISH_MONTHS[month - 1]} ${year}`;
-  return `${year}年${month}月${day}日`;
+  return `${day} ${ENGLISH_MONTHS[month - 1]} ${year}`;
 }
 
 const ENGLISH_MONTHS = [
