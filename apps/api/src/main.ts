@@ -7,7 +7,7 @@ export async function serve(config: LedgerConfig): Promise<void> {
   const { app, generatedAdminToken } = await createApp(config, ['error', 'warn']);
   await app.listen({ port: config.port, host: config.host });
   const url = `http://localhost:${config.port}`;
-  process.stdout.write(`Tongxin Ledger serves ${url}/api/v1 (docs at ${url}/docs) on ${redactUrl(config.storeUrl)}\n`);
+  process.stdout.write(`Tongxin Ledger serves ${url}/api/v1 (docs at ${url}/docs, dashboard at ${url}/) on ${redactUrl(config.storeUrl)}\n`);
   if (generatedAdminToken) {
     // Printed this once: only its SHA-256 is stored under the data directory.
     process.stdout.write(
