@@ -29,6 +29,29 @@ export interface ChildReport {
   /** User + system CPU time of the process over the measured work, s: steadier than `seconds` on a shared machine. */
   cpuSeconds: number;
   totals?: unknown;
+  /** CPU seconds of each thread that ran 1 s or more (Linux /proc; sampled with the RSS), by thread name and id. */
+  threadCpuSeconds?: Record<string, number>;
+}
+
+/** utime + stime of every thread of this process, s (empty where /proc is missing). */
+function threadCpu(into: Record<string, number>): void {
+  const { readdirSync, readFileSync } = require('node:fs') as typeof import('node:fs');
+  let tasks: string[];
+  try {
+    tasks = readdirSync('/proc/self/task');
+  } catch {
+    return;
+  }
+  for (const tid of tasks) {
+    try {
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      into[`${name}/${tid}`] = (Number(fields[11]) + Number(fields[12])) / 100;
+    } catch {
+      // the thread ended meanwhile
+    }
+  }
 }
 
 const MiB = 1024 * 1024;
@@ -38,7 +61,14 @@ async function main(): Promise<void> {
   const idleRssMiB = process.memoryUsage().rss / MiB;
   let sampledRss = 0;
   let sampledHeap = 0;
+  const threads: Record<string, number> = {};
+  let lastThreadSample = 0;
   const sample = () => {
+    // Reading /proc costs this thread time: every 250 ms is enough for totals of tens of seconds.
+    if (Date.now() - lastThreadSample >= 250) {
+      lastThreadSample = Date.now();
+      threadCpu(threads);
+    }
     const usage = process.memoryUsage();
     sampledRss = Math.max(sampledRss, usage.rss);
     sampledHeap = Math.max(sampledHeap, usage.heapUsed);
@@ -77,6 +107,7 @@ async function main(): Promise<void> {
   const report: ChildReport = {
     mode, events, seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, maxRssKiB: process.resourceUsage().maxRSS,
     sampledRssMiB: sampledRss / MiB, sampledHeapMiB: sampledHeap / MiB, idleRssMiB, totals,
+    threadCpuSeconds: Object.fromEntries(Object.entries(threads).filter(([, seconds]) => seconds >= 1)),
   };
   process.stdout.write(`${JSON.stringify(report)}\n`);
 }

@@ -1,7 +1,6 @@
 import { entityKey } from './entity-key';
 import type { LinkedActivity } from './fold';
 import type { Statements } from './statements';
-import type { WriteBehind } from './write-behind';
 
 /**
  * Bounds the cache; hours are mostly logged against recent activities, and a miss is one indexed SELECT. 20,000
@@ -16,8 +15,7 @@ const CACHE_LIMIT = 20_000;
 export class ActivityLinks {
   private readonly cache = new Map<string, LinkedActivity>();
 
-  /** `held`: a rebuild's write-behind of activity versions, flushed before a miss reads the table. */
-  constructor(private readonly sql: Statements, private readonly held?: Pick<WriteBehind<never>, 'flush'>) {}
+  constructor(private readonly sql: Statements) {}
 
   clear(): void {
     this.cache.clear();
@@ -26,7 +24,6 @@ export class ActivityLinks {
   get(activityId: string): LinkedActivity | undefined {
     const cached = this.cache.get(activityId);
     if (cached !== undefined) return cached;
-    this.held?.flush();
     const row = this.sql.selectActivityLink.get(entityKey(activityId), activityId) as
       { campaign_id: string | null; recorded_pos: number } | undefined;
     if (!row) return undefined;

@@ -10,30 +10,10 @@ import {
 import { HourEntries, type OpenEntry } from './hour-entries';
 import { GENERATION_KEY, PROJECTION_NAME } from './schema';
 import { prepareStatements, type Statements } from './statements';
-import { WriteBehind, type PendingVersion } from './write-behind';
 
-/** An activity's open version and the rowid that closes it (0 while a rebuild's WriteBehind holds it). */
+/** An activity's open version and the rowid that closes it. */
 interface OpenActivity extends ActivityVersion {
   rowid: number;
-}
-
-type HeldActivity = OpenActivity & PendingVersion;
-
-/** Activity versions a rebuild holds back: corrections and voids came within 25,000 events of the version they close. */
-const HELD_ACTIVITIES = 8_192;
-
-function activityWriteBehind(db: Database.Database, written: (row: HeldActivity) => void): WriteBehind<HeldActivity> {
-  return new WriteBehind<HeldActivity>(db, 'activity_versions', ['activity_key', 'activity_id', 'recorded_pos', 'org_path',
-    'campaign_id', 'category', 'venue_type', 'occurred_on', 'participants', 'beneficiaries', 'materials_distributed'],
-  HELD_ACTIVITIES, written);
-}
-
-export interface LedgerProjectionOptions {
-  /**
-   * Hold new activity and hour versions in memory and write them in multi-row INSERTs (write-behind.ts). Only for a
-   * rebuild, which is one transaction that any failure rolls back whole, and which calls `flush()` before committing.
-   */
-  writeBehind?: boolean;
 }
 
 /**
@@ -45,24 +25,13 @@ class SqliteFactStore implements FactStore<OpenActivity, OpenEntry> {
   readonly hours: HourEntries;
   /** Every lock, read once (they are few) and again after a lock is recorded or the caches are dropped. */
   private locks: PeriodLockRow[] | undefined;
-  /** With write-behind: activity versions not yet written, and of those the open one of each activity. */
-  private readonly heldActivities: WriteBehind<HeldActivity> | undefined;
-  private readonly openHeld = new Map<string, HeldActivity>();
-
-  constructor(private readonly sql: Statements, db: Database.Database, options: LedgerProjectionOptions) {
-    if (options.writeBehind) {
-      this.heldActivities = activityWriteBehind(db, (row) => {
-        if (this.openHeld.get(row.activity_id) === row) this.openHeld.delete(row.activity_id);
-      });
-    }
-    this.activities = new ActivityLinks(sql, this.heldActivities);
-    this.hours = new HourEntries(sql, options.writeBehind ? db : undefined);
+  constructor(private readonly sql: Statements) {
+    this.activities = new ActivityLinks(sql);
+    this.hours = new HourEntries(sql);
   }
 
   openActivity(activityId: string): OpenActivity | undefined {
-    // A held open version is the only open one: every earlier version was closed before it was opened.
-    return this.openHeld.get(activityId)
-      ?? this.sql.selectOpenActivity.get(entityKey(activityId), activityId) as OpenActivity | undefined;
+    return this.sql.selectOpenActivity.get(entityKey(activityId), activityId) as OpenActivity | undefined;
   }
 
   activityLink(activityId: string): LinkedActivity | undefined {
@@ -70,26 +39,13 @@ class SqliteFactStore implements FactStore<OpenActivity, OpenEntry> {
   }
 
   insertActivity(a: ActivityVersion, pos: number, at: number): void {
-    if (this.heldActivities) {
-      const held = a as HeldActivity;
-      this.heldActivities.add(held, pos, at);
-      this.openHeld.set(a.activity_id, held);
-    } else {
-      this.sql.insertActivity.run(a.activity_key, a.activity_id, a.recorded_pos, a.org_path, a.campaign_id, a.category,
-        a.venue_type, a.occurred_on, a.participants, a.beneficiaries, a.materials_distributed, pos, at);
-    }
+    this.sql.insertActivity.run(a.activity_key, a.activity_id, a.recorded_pos, a.org_path, a.campaign_id, a.category,
+      a.venue_type, a.occurred_on, a.participants, a.beneficiaries, a.materials_distributed, pos, at);
     this.activities.remember(a.activity_id, { recordedPos: a.recorded_pos, campaignId: a.campaign_id });
   }
 
   closeActivity(open: OpenActivity, pos: number, at: number): void {
-    if (open.rowid === 0) {
-      // Still held: written once, already closed.
-      (open as HeldActivity).known_until_pos = pos;
-      (open as HeldActivity).known_until_at = at;
-      this.openHeld.delete(open.activity_id);
-    } else {
-      this.sql.closeActivityRow.run(pos, at, open.rowid);
-    }
+    this.sql.closeActivityRow.run(pos, at, open.rowid);
   }
 
   openHours(volunteerId: string, entryId: string): OpenEntry | undefined {
@@ -150,15 +106,7 @@ class SqliteFactStore implements FactStore<OpenActivity, OpenEntry> {
   forget(): void {
     this.activities.clear();
     this.hours.clear();
-    this.heldActivities?.clear();
-    this.openHeld.clear();
     this.locks = undefined;
-  }
-
-  /** Writes every held row version. */
-  flush(): void {
-    this.heldActivities?.flush();
-    this.hours.flush();
   }
 }
 
@@ -178,9 +126,9 @@ export class LedgerProjection {
   private readonly readGeneration: Database.Statement;
   private readonly applyInTransaction: (events: readonly RecordedEvent[]) => number;
 
-  constructor(db: Database.Database, options: LedgerProjectionOptions = {}) {
+  constructor(db: Database.Database) {
     this.sql = prepareStatements(db);
-    this.store = new SqliteFactStore(this.sql, db, options);
+    this.store = new SqliteFactStore(this.sql);
     this.readGeneration = db.prepare('SELECT value FROM read_model_meta WHERE key = ?').pluck();
     this.applyInTransaction = db.transaction((events: readonly RecordedEvent[]) => this.applyAll(events)).immediate;
   }
@@ -215,11 +163,6 @@ export class LedgerProjection {
     }
     this.lastCommitted = position;
     return position;
-  }
-
-  /** Writes what write-behind holds; the caller's transaction must still be open. */
-  flush(): void {
-    this.store.flush();
   }
 
   private forget(): void {

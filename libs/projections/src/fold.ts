@@ -21,6 +21,9 @@ export interface HourVersion {
   org_path: string; campaign_id: string | null; served_on: string; minutes: number; verified: number;
 }
 
+/** A correction moving an activity's open hours to its new campaign, at the correction's position and instant. */
+export interface HoursMove { campaignId: string | null; pos: number; at: number }
+
 /** What an hour entry needs of the activity it is linked to. */
 export interface LinkedActivity {
   /** The position that recorded the activity: its compact, time-ordered handle in hour_versions. */
@@ -57,7 +60,12 @@ export interface FactStore<A extends ActivityVersion = ActivityVersion, H extend
   closeActivity(open: A, pos: number, at: number): void;
 
   openHours(volunteerId: string, entryId: string): H | undefined;
-  openHoursOfActivity(activityId: string, activityPos: number): H[];
+  /**
+   * The activity's open hour versions, which the fold then closes and re-inserts under the campaign it is `moving` them
+   * to, at (pos, at). A store that keeps written rows out of reach (a rebuild's, rebuild-fact-store.ts) may move those
+   * itself and return the rest.
+   */
+  openHoursOfActivity(activityId: string, activityPos: number, moving: HoursMove): H[];
   insertHours(row: HourVersion, pos: number, at: number): void;
   closeHours(open: H, pos: number, at: number): void;
 
@@ -341,7 +349,7 @@ export class LedgerFold {
     store.insertActivity(corrected, pos, at);
     if (campaignId !== open.campaign_id) {
       // Linked hours follow their activity's campaign; new versions keep "as of before" on the old one.
-      for (const hours of store.openHoursOfActivity(d.activityId, open.recorded_pos)) {
+      for (const hours of store.openHoursOfActivity(d.activityId, open.recorded_pos, { campaignId, pos, at })) {
         store.closeHours(hours, pos, at);
         const moved = hourFields(hours);
         moved.campaign_id = campaignId;

@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { RecordedEvent } from '@tongxin/event-store';
-import { LedgerProjection, type LedgerProjectionOptions } from './apply';
+import { LedgerProjection } from './apply';
 import type { ChangesFilter, ChangesPage } from './changes';
 import { LedgerQueries } from './queries';
 import type { RecentActivitiesFilter, RecentActivitiesPage } from './recent-activities';
@@ -45,8 +45,8 @@ export class LedgerReadModel implements LedgerReadModelPort {
   private readonly queries: LedgerQueries;
   private readonly readSnapshot: <T>(read: () => T) => T;
 
-  constructor(private readonly db: Database.Database, options: LedgerProjectionOptions = {}) {
-    this.projection = new LedgerProjection(db, options);
+  constructor(private readonly db: Database.Database) {
+    this.projection = new LedgerProjection(db);
     this.queries = new LedgerQueries(db);
     // One deferred transaction per answer: every table and the checkpoint come from the same WAL snapshot.
     const snapshot = db.transaction((read: () => unknown) => read());
@@ -61,11 +61,6 @@ export class LedgerReadModel implements LedgerReadModelPort {
 
   applyBatch(events: readonly RecordedEvent[]): number {
     return this.projection.applyBatch(events);
-  }
-
-  /** Writes the rows write-behind holds (LedgerProjectionOptions); a no-op without it. */
-  flush(): void {
-    this.projection.flush();
   }
 
   totals(filter: TotalsFilter = {}): Totals {

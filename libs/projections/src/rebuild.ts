@@ -39,13 +39,16 @@ export async function rebuildReadModel(store: EventStore, location: string, opti
 }
 
 /**
- * Events per page and per savepoint of a SQLite rebuild. Small pages die young: a page of 10,000 parsed events
- * outlived several scavenges, was promoted, and V8 let that old-generation garbage grow to ~4x the live heap (peak RSS
- * 1M: ~565 MiB, 5M: ~980 MiB). The outer transaction is one either way; 2,000 was also ~5% faster than 10,000 here.
+ * Events per page of a SQLite rebuild (read, folded, and sent to the rebuild thread as one page of writes). Small pages
+ * die young: a page of 10,000 parsed events outlived several scavenges, was promoted, and V8 let that old-generation
+ * garbage grow to ~4x the live heap (peak RSS 1M: ~565 MiB, 5M: ~980 MiB). 2,000 was also ~5% faster than 10,000.
  */
 const SQLITE_REBUILD_BATCH = 2_000;
 
-/** The transaction runs on a thread of its own (sqlite-rebuild.ts, rebuild-worker.ts); this one reads the log for it. */
+/**
+ * The transaction runs on a thread of its own (sqlite-rebuild.ts, rebuild-thread.ts); this one reads the log and folds
+ * it into the writes that thread runs (rebuild-worker.ts, rebuild-fact-store.ts).
+ */
 async function rebuildSqlite(store: EventStore, path: string, options: RebuildOptions): Promise<RebuildSummary> {
   mkdirSync(dirname(path), { recursive: true });
   const onWait = once(() => options.onWait?.(`waiting for the write lock on ${path} (another rebuild or a runner holds it)`));
@@ -54,7 +57,7 @@ async function rebuildSqlite(store: EventStore, path: string, options: RebuildOp
     await rebuild.begun;
     // 1. Fix the end once the lock is held: the rebuild is one consistent prefix of the log.
     const head = await store.headPosition();
-    // 2. Replay; each batch is a savepoint inside the thread's transaction, so nothing is visible until the commit.
+    // 2. Replay into the thread's transaction: nothing is visible until the commit.
     const events = await replayLog(store, (batch) => rebuild.apply(batch), {
       until: head, batchSize: options.batchSize ?? SQLITE_REBUILD_BATCH, progress: options.progress,
     });

@@ -1,23 +1,22 @@
 import Database from 'better-sqlite3';
-import type { RecordedEvent } from '@tongxin/event-store';
-import { LedgerReadModel } from './read-model';
+import { RebuildWrites, type RebuildLookup } from './rebuild-ops';
 import { emptyingStatements, retryWhileBusy } from './rebuild-steps';
-import { createQueryIndexes, dropQueryIndexes, prepareReadModelDatabase, READ_MODEL_VERSION } from './schema';
+import { createQueryIndexes, dropLookupIndexes, dropQueryIndexes, PROJECTION_NAME, prepareReadModelDatabase, READ_MODEL_VERSION } from './schema';
 
 /**
- * Page cache of the rebuild's connection, KiB. With the query indexes dropped, the pages written at random are those
- * of the lookup indexes (open hour entries, activity keys); a miss re-reads a page from the OS page cache. 32 MiB saved
+ * Page cache of the rebuild's connection, KiB. With the lookup and org-path indexes dropped, rows land near the right
+ * edge of each B-tree; a miss re-reads a page from the OS page cache. 32 MiB saved
  * ~4% of the CPU at 5,000,000 events and put peak RSS over 300 MB; the model's 64 MiB is for its queries.
  */
 const REBUILD_CACHE_KIB = 16 * 1024;
 
 /**
  * The SQLite side of a rebuild (rebuild-thread.ts runs it on its own thread): one IMMEDIATE transaction that empties
- * the model, takes the batches as savepoints and commits with the query indexes rebuilt. Nothing is visible to other
- * connections before `commit`; `close` without it rolls everything back.
+ * the model, runs the writes the fold decided on the other thread (rebuild-ops.ts) and commits with the query indexes
+ * rebuilt. Nothing is visible to other connections before `commit`; `close` without it rolls everything back.
  */
 export class SqliteRebuild {
-  private constructor(private readonly db: Database.Database, private readonly model: LedgerReadModel) {}
+  private constructor(private readonly db: Database.Database, private readonly writes: RebuildWrites) {}
 
   /** Waits for the model's write lock (telling `onWait` once, first), then empties the model inside the transaction. */
   static async begin(path: string, onWait: () => void): Promise<SqliteRebuild> {
@@ -25,27 +24,35 @@ export class SqliteRebuild {
     try {
       await openForRebuild(db, onWait);
       // Memory flat in the log's length: with temp_store = MEMORY (the model's setting, for its queries) the sorts of
-      // createQueryIndexes and each batch's savepoint journal stay in RAM, and the sorts grow with the tables
-      // (+170 MiB of peak RSS at 5,000,000 events). On files they go through the OS page cache instead.
+      // createQueryIndexes stay in RAM, and they grow with the tables (+170 MiB of peak RSS at 5,000,000 events). On
+      // files they go through the OS page cache instead.
       db.pragma('temp_store = FILE');
       db.pragma(`cache_size = -${REBUILD_CACHE_KIB}`);
       await retryWhileBusy(() => db.exec('BEGIN IMMEDIATE'), onWait);
       for (const { sql, params } of emptyingStatements(() => '?')) db.prepare(sql).run(...params);
-      dropQueryIndexes(db);
-      return new SqliteRebuild(db, new LedgerReadModel(db, { writeBehind: true }));
+      dropQueryIndexes(db, true);
+      dropLookupIndexes(db);
+      return new SqliteRebuild(db, new RebuildWrites(db));
     } catch (error) {
       close(db);
       throw error;
     }
   }
 
-  /** One batch, as a savepoint inside the transaction. */
-  apply(events: readonly RecordedEvent[]): void {
-    this.model.applyBatch(events);
+  /** A page of writes (rebuild-ops.ts), in order. */
+  apply(ops: readonly unknown[]): void {
+    this.writes.apply(ops);
   }
 
-  commit(): void {
-    this.model.flush();
+  /** What the fold asks on a cache miss, answered from every write applied so far. */
+  lookup(query: RebuildLookup): unknown {
+    return this.writes.lookup(query);
+  }
+
+  /** Moves the checkpoint to `position` (the last event folded) and commits with the query indexes and statistics. */
+  commit(position: number): void {
+    this.writes.moveCheckpoint(position, PROJECTION_NAME);
+    this.writes.buildLookupIndexes();
     createQueryIndexes(this.db);
     // Statistics with samples of each index (stat4), committed with the rows: without them the planner guesses that an
     // org-path range is narrow and reads a whole subtree through the path index row by row (the root's breakdown by

@@ -1,5 +1,3 @@
-import type Database from 'better-sqlite3';
-
 /** A row version held back by a WriteBehind: rowid 0 until written, and the event span it was known for. */
 export interface PendingVersion {
   rowid: number;
@@ -10,7 +8,15 @@ export interface PendingVersion {
 }
 
 /** Rows per multi-row INSERT: one call into better-sqlite3 and one statement run for 64 rows. */
-const CHUNK = 64;
+export const WRITE_BEHIND_CHUNK = 64;
+const CHUNK = WRITE_BEHIND_CHUNK;
+
+/**
+ * Where written rows go (a rebuild's writer thread, rebuild-ops.ts, into a table that was empty when the WriteBehind
+ * was made): each call gets a fresh array of `count` rows' parameters, each row its rowid (assigned here, from 1 up),
+ * its columns, then the four known_* ones.
+ */
+export type WriteBehindSink = (params: unknown[], count: number) => void;
 
 /**
  * New row versions of one table, held in memory during a rebuild and written oldest-first in multi-row INSERTs.
@@ -19,38 +25,25 @@ const CHUNK = 64;
  * of INSERT, UPDATE and a partial-index entry added and removed again.
  *
  * Only for a rebuild: the rebuild is one transaction, and any failure rolls all of it back, so rows held across
- * batches (savepoints) are never half-written. Whoever reads the table must call `flush()` first; the owner
- * finds held rows through its own caches. Rowids of a multi-row INSERT are consecutive (no other writer holds
- * the lock, the table has no AUTOINCREMENT), so each row learns its rowid from the statement's last one.
+ * pages are never half-written. Whoever reads the table must call `flush()` first; the owner finds held rows through
+ * its own caches. Rows get their rowids here, in the order they are written.
  */
 export class WriteBehind<R extends PendingVersion> {
   private rows: R[] = [];
   private head = 0;
-  private readonly chunk: Database.Statement;
-  private readonly single: Database.Statement;
-  private readonly params: unknown[];
+  /** The next rowid to assign. */
+  private nextRowid = 1;
 
   /**
    * `columns` are the table's columns before the four known_* ones, each a field of the row of the same name.
-   * `limit` rows are held at most; `written` hears of each row once it has its rowid.
+   * `limit` rows are held at most; `written` hears of each row once it has its rowid; `sink` takes the rows written.
    */
   constructor(
-    db: Database.Database,
-    table: string,
+    private readonly sink: WriteBehindSink,
     private readonly columns: readonly (keyof R & string)[],
     private readonly limit: number,
     private readonly written: (row: R) => void = () => undefined,
-  ) {
-    const all = [...columns, 'known_from_pos', 'known_from_at', 'known_until_pos', 'known_until_at'];
-    const tuple = `(${all.map(() => '?').join(', ')})`;
-    // OR FAIL: a statement inserting several rows that could abort half-way keeps a statement journal to undo its first
-    // rows, written for every page it changes (several times the cost of the rows, measured with the lookup indexes in
-    // place). OR FAIL keeps them instead, which changes nothing here: any error rolls the whole rebuild back.
-    const insert = `INSERT OR FAIL INTO ${table} (${all.join(', ')}) VALUES `;
-    this.chunk = db.prepare(insert + Array.from({ length: CHUNK }, () => tuple).join(', '));
-    this.single = db.prepare(insert + tuple);
-    this.params = new Array(CHUNK * all.length);
-  }
+  ) {}
 
   get size(): number {
     return this.rows.length - this.head;
@@ -82,11 +75,14 @@ export class WriteBehind<R extends PendingVersion> {
   }
 
   private write(count: number): void {
-    const params = this.params;
-    const width = this.columns.length + 4;
-    for (let i = 0; i < count; i++) this.bind(this.rows[this.head + i], params, i * width);
-    const last = Number(this.chunk.run(params).lastInsertRowid);
-    for (let i = 0; i < count; i++) this.done(this.rows[this.head + i], last - count + 1 + i);
+    const width = this.columns.length + 5;
+    const params = new Array(count * width);
+    for (let i = 0; i < count; i++) {
+      params[i * width] = this.nextRowid + i;
+      this.bind(this.rows[this.head + i], params, i * width + 1);
+    }
+    this.sink(params, count);
+    for (let i = 0; i < count; i++) this.done(this.rows[this.head + i], this.nextRowid++);
     this.head += count;
     // Drop the written prefix now and then, so the array does not grow with the log.
     if (this.head >= 4096 && this.head * 2 >= this.rows.length) {
@@ -97,9 +93,11 @@ export class WriteBehind<R extends PendingVersion> {
 
   private writeOne(): void {
     const row = this.rows[this.head];
-    const params: unknown[] = new Array(this.columns.length + 4);
-    this.bind(row, params, 0);
-    this.done(row, Number(this.single.run(params).lastInsertRowid));
+    const params: unknown[] = new Array(this.columns.length + 5);
+    params[0] = this.nextRowid;
+    this.bind(row, params, 1);
+    this.sink(params, 1);
+    this.done(row, this.nextRowid++);
     this.head += 1;
   }
 

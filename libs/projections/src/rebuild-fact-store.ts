@@ -1,0 +1,219 @@
+import { CHANGE_COLUMNS, type ChangeRow, type PeriodLockRow } from './changes';
+import { entityKey } from './entity-key';
+import type {
+  ActivityVersion, CampaignRow, DisbursementRow, DonationRow, FactStore, HoursMove, HourVersion, LinkedActivity, OrgUnitRow,
+  RefundRow, VolunteerRow,
+} from './fold';
+import { OpenEntryCache, type RebuildEntry } from './rebuild-open-entries';
+import {
+  movedRowid, RebuildOp, rowStatementId, tableId, VERSION_TABLES, type RebuildLookup, type RowStatement,
+} from './rebuild-ops';
+import { WriteBehind, type PendingVersion } from './write-behind';
+
+/** An activity version as this thread knows it: rowid 0 while held here, its rowid once sent to the rebuild thread. */
+type HeldActivity = ActivityVersion & PendingVersion;
+
+/** Held back before writing: every close on the bench's ledger came within 8,192 rows of its version (write-behind.ts). */
+const HELD_VERSIONS = 8_192;
+/**
+ * Open hour entries and activity links kept here, each: a miss costs a round trip to the rebuild thread that waits for
+ * every write sent before it. On the bench's ledger verifications came within 10,000 events and hours named activities
+ * recorded within 50,000, so 20,000 entries of each missed nothing there.
+ */
+const CACHE_LIMIT = 20_000;
+/** Open activity versions kept here: corrections and voids came within 25,000 events (~6,500 activities) of them. */
+const ACTIVITY_CACHE_LIMIT = 10_000;
+
+/** How much the store holds back and caches (tests make them small, to exercise the misses). */
+export interface RebuildFactStoreLimits {
+  heldVersions: number;
+  cachedEntries: number;
+  cachedActivities: number;
+}
+
+const DEFAULT_LIMITS: RebuildFactStoreLimits = {
+  heldVersions: HELD_VERSIONS, cachedEntries: CACHE_LIMIT, cachedActivities: ACTIVITY_CACHE_LIMIT,
+};
+
+/**
+ * The fact tables of a SQLite rebuild as the fold sees them on the thread that reads the log: decisions become
+ * RebuildOp writes for the rebuild thread (rebuild-ops.ts), and what the fold reads back comes from caches of what
+ * it wrote. A miss sends every held row and asks the rebuild thread (`lookup`, synchronous); the rebuild began with
+ * empty tables, so anything not cached here was written through these ops.
+ */
+export class RebuildFactStore implements FactStore<HeldActivity, RebuildEntry> {
+  private ops: unknown[] = [];
+  private readonly heldActivities: WriteBehind<HeldActivity>;
+  private readonly heldHours: WriteBehind<RebuildEntry>;
+  private readonly openActivities = new Map<string, HeldActivity>();
+  private readonly links = new Map<string, LinkedActivity>();
+  private readonly openEntries: OpenEntryCache;
+  /** The model starts empty; undefined after a lock is recorded, until asked again. */
+  private locks: readonly PeriodLockRow[] | undefined = [];
+
+  constructor(
+    private readonly lookup: (query: RebuildLookup) => unknown,
+    private readonly limits: RebuildFactStoreLimits = DEFAULT_LIMITS,
+  ) {
+    const sink = (table: keyof typeof VERSION_TABLES) => (params: unknown[], count: number) => {
+      this.ops.push(RebuildOp.Rows, tableId(table), count, params);
+    };
+    this.heldActivities = new WriteBehind<HeldActivity>(sink('activity_versions'),
+      VERSION_TABLES.activity_versions, limits.heldVersions);
+    this.heldHours = new WriteBehind<RebuildEntry>(sink('hour_versions'), VERSION_TABLES.hour_versions,
+      limits.heldVersions, (entry) => this.openEntries.sent(entry));
+    this.openEntries = new OpenEntryCache(limits.cachedEntries);
+  }
+
+  /** The writes decided since the last call, in order. */
+  take(): unknown[] {
+    const ops = this.ops;
+    this.ops = [];
+    return ops;
+  }
+
+  /** Sends every held row (before the commit, and before asking the rebuild thread anything). */
+  flush(): void {
+    this.heldActivities.flush();
+    this.heldHours.flush();
+  }
+
+  openActivity(activityId: string): HeldActivity | undefined {
+    const cached = this.openActivities.get(activityId);
+    if (cached) return cached;
+    const row = this.ask({ kind: 'openActivity', activityKey: entityKey(activityId), activityId }) as HeldActivity | undefined;
+    if (row) remember(this.openActivities, activityId, row, this.limits.cachedActivities);
+    return row;
+  }
+
+  activityLink(activityId: string): LinkedActivity | undefined {
+    const cached = this.links.get(activityId);
+    if (cached) return cached;
+    const row = this.ask({ kind: 'activityLink', activityKey: entityKey(activityId), activityId }) as
+      { campaign_id: string | null; recorded_pos: number } | undefined;
+    if (!row) return undefined;
+    const link = { recordedPos: row.recorded_pos, campaignId: row.campaign_id };
+    remember(this.links, activityId, link, this.limits.cachedEntries);
+    return link;
+  }
+
+  insertActivity(row: ActivityVersion, pos: number, at: number): void {
+    const held = row as HeldActivity;
+    this.heldActivities.add(held, pos, at);
+    remember(this.openActivities, row.activity_id, held, this.limits.cachedActivities);
+    remember(this.links, row.activity_id, { recordedPos: row.recorded_pos, campaignId: row.campaign_id }, this.limits.cachedEntries);
+  }
+
+  closeActivity(open: HeldActivity, pos: number, at: number): void {
+    if (open.rowid === 0) {
+      // Still held: written once, already closed.
+      open.known_until_pos = pos;
+      open.known_until_at = at;
+    } else {
+      this.ops.push(RebuildOp.CloseActivity, open.rowid, pos, at);
+    }
+    if (this.openActivities.get(open.activity_id) === open) this.openActivities.delete(open.activity_id);
+  }
+
+  openHours(volunteerId: string, entryId: string): RebuildEntry | undefined {
+    const cached = this.openEntries.get(volunteerId, entryId);
+    if (cached) return cached;
+    const row = this.ask({ kind: 'openHours', entryKey: entityKey(volunteerId, entryId), volunteerId, entryId }) as RebuildEntry | undefined;
+    if (row) this.openEntries.add(row);
+    return row;
+  }
+
+  /**
+   * Held entries go back to the fold, which closes and re-inserts them; entries already sent are moved by the rebuild
+   * thread (RebuildOp.MoveHours), and the cached ones among them come to stand for their new versions: the new campaign,
+   * and the rowid the move gives them.
+   */
+  openHoursOfActivity(activityId: string, activityPos: number, moving: HoursMove): RebuildEntry[] {
+    this.ops.push(RebuildOp.MoveHours, activityPos, activityId, moving.campaignId, moving.pos, moving.at);
+    const held: RebuildEntry[] = [];
+    for (const entry of this.openEntries.ofActivity(activityPos, activityId)) {
+      if (entry.rowid === 0) {
+        held.push(entry);
+      } else {
+        entry.campaign_id = moving.campaignId;
+        entry.rowid = movedRowid(entry.rowid);
+      }
+    }
+    return held;
+  }
+
+  insertHours(row: HourVersion, pos: number, at: number): void {
+    const entry = row as RebuildEntry;
+    this.heldHours.add(entry, pos, at);
+    this.openEntries.add(entry);
+  }
+
+  closeHours(open: RebuildEntry, pos: number, at: number): void {
+    if (open.rowid === 0) {
+      open.known_until_pos = pos;
+      open.known_until_at = at;
+    } else {
+      this.ops.push(RebuildOp.CloseHours, open.rowid, pos, at);
+    }
+    this.openEntries.remove(open);
+  }
+
+  insertDonation(d: DonationRow, pos: number, at: number): void {
+    this.row('insertDonation', [d.donation_id, d.campaign_id, d.org_path, d.kind, d.amount, d.received_on, pos, at]);
+  }
+
+  insertRefund(r: RefundRow, pos: number, at: number): void {
+    this.row('insertRefund', [r.refund_id, r.donation_id, r.campaign_id, r.org_path, r.kind, r.amount, r.refunded_on, pos, at]);
+  }
+
+  insertDisbursement(d: DisbursementRow, pos: number, at: number): void {
+    this.row('insertDisbursement', [d.disbursement_id, d.campaign_id, d.org_path, d.amount, d.beneficiaries, d.activity_id, d.paid_on, pos, at]);
+  }
+
+  registerOrgUnit(u: OrgUnitRow, pos: number, at: number): void {
+    this.row('registerOrgUnit', [u.id, u.name, u.level, u.parent_id, u.code, u.org_path, pos, at]);
+  }
+
+  registerCampaign(c: CampaignRow, pos: number, at: number): void {
+    this.row('registerCampaign', [c.id, c.name, c.org_unit_id, c.org_path, c.starts_on, c.ends_on, pos, at]);
+  }
+
+  registerVolunteer(v: VolunteerRow, pos: number, at: number): void {
+    this.row('registerVolunteer', [v.id, v.org_unit_id, v.org_path, pos, at]);
+  }
+
+  periodLocks(): readonly PeriodLockRow[] {
+    // Locks are few and their rows go through `ops`, which the lookup sends first: no held row needs writing.
+    return (this.locks ??= this.lookup({ kind: 'periodLocks' }) as PeriodLockRow[]);
+  }
+
+  lockPeriod(l: PeriodLockRow, pos: number, at: number): void {
+    this.row('lockPeriod', [l.month, l.org_unit_id, l.org_path, l.reason, l.actor, pos, at]);
+    this.locks = undefined;
+  }
+
+  insertChange(c: ChangeRow): void {
+    this.row('insertChange', CHANGE_COLUMNS.map((column) => c[column]));
+  }
+
+  private row(statement: RowStatement, params: unknown[]): void {
+    this.ops.push(RebuildOp.Row, rowStatementId(statement), params);
+  }
+
+  private ask(query: RebuildLookup): unknown {
+    this.flush();
+    return this.lookup(query);
+  }
+}
+
+function remember<V>(cache: Map<string, V>, key: string, value: V, limit: number): void {
+  if (cache.size >= limit && !cache.has(key)) {
+    // Forget the oldest quarter (Map iterates in insertion order): a FIFO with no per-hit bookkeeping.
+    let drop = Math.ceil(limit / 4);
+    for (const old of cache.keys()) {
+      cache.delete(old);
+      if (--drop === 0) break;
+    }
+  }
+  cache.set(key, value);
+}
