@@ -34,9 +34,12 @@ export async function readSheet(buffer: Buffer, format: SheetFormat, kind: Sheet
   }
 }
 
+/** The media type of an XLSX workbook, as uploads name it and downloads answer with it. */
+export const XLSX_CONTENT_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
 /** The format an upload's file name or content type names, if any. */
 export function sheetFormatOf(fileName: string, contentType?: string): SheetFormat | undefined {
-  if (/\.xlsx$/i.test(fileName) || contentType === 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet') return 'xlsx';
+  if (/\.xlsx$/i.test(fileName) || contentType === XLSX_CONTENT_TYPE) return 'xlsx';
   if (/\.csv$/i.test(fileName) || contentType === 'text/csv') return 'csv';
   return undefined;
 }

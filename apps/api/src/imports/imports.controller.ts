@@ -2,7 +2,7 @@ import { Controller, Get, HttpCode, Inject, Param, Post, Query, Req, Res } from 
 import {
   ApiAcceptedResponse, ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiParam, ApiProduces, ApiTags,
 } from '@nestjs/swagger';
-import { fileHash, isImportKind, templateXlsx } from '@tongxin/imports';
+import { fileHash, isImportKind, templateXlsx, XLSX_CONTENT_TYPE } from '@tongxin/imports';
 import type { JobQueue } from '@tongxin/jobs';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { createHash } from 'node:crypto';
@@ -17,7 +17,6 @@ import { uploadedSheet } from './uploaded-sheet';
 
 export { MAX_IMPORT_FILE_BYTES } from './uploaded-sheet';
 
-const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 @ApiTags('imports')
 @ApiBearerAuth()
@@ -62,14 +61,14 @@ export class ImportsController {
   @Allow(...EVERY_ROLE)
   @ApiOperation({ summary: 'The XLSX template of a kind (activities.xlsx, volunteers.xlsx, hours.xlsx, donations.xlsx), Chinese headers by default' })
   @ApiParam({ name: 'file', enum: ['activities.xlsx', 'volunteers.xlsx', 'hours.xlsx', 'donations.xlsx'] })
-  @ApiProduces(XLSX_TYPE)
+  @ApiProduces(XLSX_CONTENT_TYPE)
   async template(@Param('file') file: string, @Query() query: TemplateQueryDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<Buffer> {
     const kind = file.replace(/\.xlsx$/, '');
     if (!file.endsWith('.xlsx') || !isImportKind(kind)) {
       throw new ProblemException(problem(404, `No template is named ${file}; there are activities.xlsx, volunteers.xlsx, hours.xlsx and donations.xlsx.`, { code: 'NOT_FOUND' }));
     }
     const lang = query.lang ?? 'zh-CN';
-    reply.header('content-type', XLSX_TYPE);
+    reply.header('content-type', XLSX_CONTENT_TYPE);
     reply.header('content-disposition', `attachment; filename="${kind}${lang === 'en' ? '-en' : ''}.xlsx"`);
     return templateXlsx(kind, lang);
   }

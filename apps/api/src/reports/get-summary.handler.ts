@@ -6,7 +6,7 @@ import { CommandExecutor } from '../ledger/command-executor';
 import { consistentFigures } from './consistent-figures';
 import { CATEGORY_LABELS_EN } from './labels';
 import type { SummaryQueryDto } from './reports.dto';
-import { ReportFigures } from './report-scope';
+import { ReportFigures } from './report-figures';
 
 export interface SummaryReport {
   lang: ReportLanguage;

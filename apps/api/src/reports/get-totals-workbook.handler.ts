@@ -4,7 +4,7 @@ import type { Principal } from '../auth/principal';
 import { CommandExecutor } from '../ledger/command-executor';
 import type { BreakdownBy } from '../stats/stats-query.dto';
 import { consistentFigures } from './consistent-figures';
-import { ReportFigures } from './report-scope';
+import { ReportFigures } from './report-figures';
 import type { TotalsWorkbookQueryDto } from './reports.dto';
 import { BREAKDOWN_SHEETS, totalsWorkbook } from './totals-workbook';
 

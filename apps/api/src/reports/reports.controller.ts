@@ -1,13 +1,13 @@
 import { Controller, Get, Headers, Query, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { XLSX_CONTENT_TYPE } from '@tongxin/imports';
 import type { FastifyReply } from 'fastify';
 import { Allow, CurrentPrincipal, EVERY_ROLE, type Principal } from '../auth/principal';
 import { GetSummaryQuery, type SummaryReport } from './get-summary.handler';
 import { GetTotalsWorkbookQuery } from './get-totals-workbook.handler';
 import { SummaryQueryDto, TotalsWorkbookQueryDto } from './reports.dto';
 
-const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 /** JSON when asked for by `format`, or when the Accept header names application/json and not text/plain first. */
 function wantsJson(format: 'text' | 'json' | undefined, accept: string | undefined): boolean {
@@ -51,13 +51,13 @@ export class ReportsController {
     description: 'Same filters as GET /stats/totals. Chinese headers; numbers are numbers: money in 元 (converted exactly from 分), time in '
       + 'hours; a 说明 sheet names the unit, campaign, period, asOf and the ledger position every sheet stands at.',
   })
-  @ApiProduces(XLSX_TYPE)
+  @ApiProduces(XLSX_CONTENT_TYPE)
   @ApiOkResponse({ description: 'The workbook.' })
   async totals(
     @Query() query: TotalsWorkbookQueryDto, @CurrentPrincipal() principal: Principal, @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<Buffer> {
     const { file, position } = await this.queryBus.execute(new GetTotalsWorkbookQuery(query, principal));
-    reply.header('content-type', XLSX_TYPE);
+    reply.header('content-type', XLSX_CONTENT_TYPE);
     reply.header('content-disposition', `attachment; filename="tongxin-totals-${position}.xlsx"; filename*=UTF-8''${encodeURIComponent('同心账本统计')}-${position}.xlsx`);
     return file;
   }
