@@ -129,6 +129,12 @@ function lateEntry(entity: ChangeSpec['entity'], orgPath: string, side: ChangeSi
   return { kind: 'late_entry', entity, orgPath, before: side, after: side, values: [null, after], reason: null };
 }
 
+/**
+ * All the fold reads of an event's metadata: `actor` (changes, period locks) and `schemaVersion` (upcast). Replays ask
+ * the store for these keys alone (ReadAllOptions.metadataKeys).
+ */
+export const FOLD_METADATA_KEYS: readonly string[] = ['actor', 'schemaVersion'];
+
 /** Payloads are trusted: the domain decided them and the store recorded them as JSON objects. */
 function dataOf<T>(event: RecordedEvent): T {
   return event.data as unknown as T;
@@ -163,7 +169,6 @@ export class LedgerFold {
     const event = upcast(recorded);
     const pos = event.position;
     const at = this.recordedMs(event.recordedAt);
-    const change = (spec: ChangeSpec) => this.recordChange(store, event, at, spec);
     switch (event.type) {
       case 'HoursLogged': {
         const d = dataOf<HoursLogged['data']>(event);
@@ -178,7 +183,8 @@ export class LedgerFold {
         };
         store.insertHours(row, pos, at);
         if (inLockedPeriod(store, d.servedOn, row.org_path)) {
-          change(lateEntry(['hourEntry', d.entryId, d.volunteerId], row.org_path, plainSide(row.campaign_id, d.servedOn), hourFigures(row)));
+          this.recordChange(store, event, at,
+            lateEntry(['hourEntry', d.entryId, d.volunteerId], row.org_path, plainSide(row.campaign_id, d.servedOn), hourFigures(row)));
         }
         return;
       }
@@ -192,8 +198,9 @@ export class LedgerFold {
         // Listed only when late: verifying on time is the normal course, not a change to a reported figure.
         if (inLockedPeriod(store, open.served_on, open.org_path)) {
           const side = plainSide(open.campaign_id, open.served_on);
-          change({ kind: 'verification', entity: ['hourEntry', d.entryId, d.volunteerId], orgPath: open.org_path, before: side,
-            after: side, values: [hourFigures(open), hourFigures(verified)], reason: d.reason ?? null });
+          this.recordChange(store, event, at,
+            { kind: 'verification', entity: ['hourEntry', d.entryId, d.volunteerId], orgPath: open.org_path, before: side,
+              after: side, values: [hourFigures(open), hourFigures(verified)], reason: d.reason ?? null });
         }
         store.insertHours(verified, pos, at);
         return;
@@ -205,8 +212,9 @@ export class LedgerFold {
         if (!open) return;
         store.closeHours(open, pos, at);
         const side = plainSide(open.campaign_id, open.served_on);
-        change({ kind: 'rejection', entity: ['hourEntry', d.entryId, d.volunteerId], orgPath: open.org_path, before: side, after: side,
-          values: [hourFigures(open), { status: 'rejected' }], reason: d.reason });
+        this.recordChange(store, event, at,
+          { kind: 'rejection', entity: ['hourEntry', d.entryId, d.volunteerId], orgPath: open.org_path, before: side, after: side,
+            values: [hourFigures(open), { status: 'rejected' }], reason: d.reason });
         return;
       }
       case 'ActivityRecorded': {
@@ -218,12 +226,13 @@ export class LedgerFold {
         };
         store.insertActivity(row, pos, at);
         if (inLockedPeriod(store, d.occurredOn, row.org_path)) {
-          change(lateEntry(['activity', d.activityId, null], row.org_path, activitySide(row), activityFigures(row)));
+          this.recordChange(store, event, at,
+            lateEntry(['activity', d.activityId, null], row.org_path, activitySide(row), activityFigures(row)));
         }
         return;
       }
       case 'ActivityCorrected':
-        return this.correctActivity(store, dataOf<ActivityCorrected['data']>(event), pos, at, change);
+        return this.correctActivity(store, event, dataOf<ActivityCorrected['data']>(event), pos, at);
       case 'ActivityVoided': {
         // Hours logged against a voided activity keep counting: the volunteers served all the same,
         // and only a rejection of the entry itself removes hours.
@@ -232,8 +241,9 @@ export class LedgerFold {
         if (!open) return;
         store.closeActivity(open, pos, at);
         const side = activitySide(open);
-        change({ kind: 'void', entity: ['activity', d.activityId, null], orgPath: open.org_path, before: side, after: side,
-          values: [activityFigures(open), null], reason: d.reason });
+        this.recordChange(store, event, at,
+          { kind: 'void', entity: ['activity', d.activityId, null], orgPath: open.org_path, before: side, after: side,
+            values: [activityFigures(open), null], reason: d.reason });
         return;
       }
       case 'DonationReceived': {
@@ -242,8 +252,9 @@ export class LedgerFold {
         store.insertDonation({ donation_id: d.donationId, campaign_id: d.campaignId, org_path: orgPath, kind: d.kind,
           amount: d.amount, received_on: d.receivedOn }, pos, at);
         if (inLockedPeriod(store, d.receivedOn, orgPath)) {
-          change(lateEntry(['donation', d.donationId, null], orgPath, plainSide(d.campaignId, d.receivedOn),
-            { kind: d.kind, amount: d.amount, receivedOn: d.receivedOn }));
+          this.recordChange(store, event, at,
+            lateEntry(['donation', d.donationId, null], orgPath, plainSide(d.campaignId, d.receivedOn),
+              { kind: d.kind, amount: d.amount, receivedOn: d.receivedOn }));
         }
         return;
       }
@@ -253,8 +264,9 @@ export class LedgerFold {
         store.insertRefund({ refund_id: d.refundId, donation_id: d.donationId, campaign_id: d.campaignId,
           org_path: orgPath, kind: d.kind, amount: d.amount, refunded_on: d.refundedOn }, pos, at);
         const side = plainSide(d.campaignId, d.refundedOn);
-        change({ kind: 'refund', entity: ['refund', d.refundId, d.donationId], orgPath, before: side, after: side,
-          values: [null, { amount: d.amount, refundedOn: d.refundedOn }], reason: d.reason });
+        this.recordChange(store, event, at,
+          { kind: 'refund', entity: ['refund', d.refundId, d.donationId], orgPath, before: side, after: side,
+            values: [null, { amount: d.amount, refundedOn: d.refundedOn }], reason: d.reason });
         return;
       }
       case 'FundsDisbursed': {
@@ -263,8 +275,9 @@ export class LedgerFold {
         store.insertDisbursement({ disbursement_id: d.disbursementId, campaign_id: d.campaignId, org_path: orgPath,
           amount: d.amount, beneficiaries: d.beneficiaries, activity_id: d.activityId, paid_on: d.paidOn }, pos, at);
         const side = plainSide(d.campaignId, d.paidOn);
-        change({ kind: 'disbursement', entity: ['disbursement', d.disbursementId, null], orgPath, before: side, after: side,
-          values: [null, { amount: d.amount, paidOn: d.paidOn, purpose: d.purpose, beneficiaries: d.beneficiaries }], reason: null });
+        this.recordChange(store, event, at,
+          { kind: 'disbursement', entity: ['disbursement', d.disbursementId, null], orgPath, before: side, after: side,
+            values: [null, { amount: d.amount, paidOn: d.paidOn, purpose: d.purpose, beneficiaries: d.beneficiaries }], reason: null });
         return;
       }
       case 'PeriodLocked': {
@@ -318,7 +331,7 @@ export class LedgerFold {
   }
 
   private correctActivity<A extends ActivityVersion, H extends HourVersion>(
-    store: FactStore<A, H>, d: ActivityCorrected['data'], pos: number, at: number, change: (spec: ChangeSpec) => void,
+    store: FactStore<A, H>, event: RecordedEvent, d: ActivityCorrected['data'], pos: number, at: number,
   ): void {
     const changes = d.changes as Partial<Record<string, unknown>>;
     if (!correctsCountedFields(changes)) return;
@@ -344,8 +357,9 @@ export class LedgerFold {
       before[field] = previous[field];
       after[field] = next[field];
     }
-    change({ kind: 'correction', entity: ['activity', d.activityId, null], orgPath: open.org_path, before: activitySide(open),
-      after: activitySide(corrected), values: [before, after], reason: d.reason });
+    this.recordChange(store, event, at,
+      { kind: 'correction', entity: ['activity', d.activityId, null], orgPath: open.org_path, before: activitySide(open),
+        after: activitySide(corrected), values: [before, after], reason: d.reason });
     store.insertActivity(corrected, pos, at);
     if (campaignId !== open.campaign_id) {
       // Linked hours follow their activity's campaign; new versions keep "as of before" on the old one.

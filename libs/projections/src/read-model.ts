@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { RecordedEvent } from '@tongxin/event-store';
 import { LedgerProjection } from './apply';
+import { FOLD_METADATA_KEYS } from './fold';
 import type { ChangesFilter, ChangesPage } from './changes';
 import { LedgerQueries } from './queries';
 import type { RecentActivitiesFilter, RecentActivitiesPage } from './recent-activities';
@@ -19,6 +20,8 @@ export interface ProjectionTarget {
   checkpoint(): MaybePromise<number>;
   /** Applies events after the checkpoint and moves it, atomically; returns the new checkpoint. */
   applyBatch(events: readonly RecordedEvent[]): MaybePromise<number>;
+  /** Optional: the only metadata keys applyBatch reads; the runner asks the store for these alone. */
+  readonly metadataKeys?: readonly string[];
   /** Optional: a replay from far behind may drop query-only indexes and build them once at the end. */
   beginBulkReplay?(): MaybePromise<void>;
   endBulkReplay?(): MaybePromise<void>;
@@ -58,6 +61,8 @@ export class LedgerReadModel implements LedgerReadModelPort {
     // Another process (a worker rebuilding) may share the file: read it rather than trust a copy.
     return this.projection.checkpoint();
   }
+
+  readonly metadataKeys = FOLD_METADATA_KEYS;
 
   applyBatch(events: readonly RecordedEvent[]): number {
     return this.projection.applyBatch(events);

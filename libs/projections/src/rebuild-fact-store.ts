@@ -116,9 +116,10 @@ export class RebuildFactStore implements FactStore<HeldActivity, RebuildEntry> {
   }
 
   openHours(volunteerId: string, entryId: string): RebuildEntry | undefined {
-    const cached = this.openEntries.get(volunteerId, entryId);
+    const key = entityKey(volunteerId, entryId);
+    const cached = this.openEntries.get(key, volunteerId, entryId);
     if (cached) return cached;
-    const row = this.ask({ kind: 'openHours', entryKey: entityKey(volunteerId, entryId), volunteerId, entryId }) as RebuildEntry | undefined;
+    const row = this.ask({ kind: 'openHours', entryKey: key, volunteerId, entryId }) as RebuildEntry | undefined;
     if (row) this.openEntries.add(row);
     return row;
   }

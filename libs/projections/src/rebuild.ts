@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { PoolClient } from 'pg';
 import { isPostgresUrl, type EventStore } from '@tongxin/event-store';
+import { FOLD_METADATA_KEYS } from './fold';
 import { openPostgresReadModel } from './postgres/postgres-read-model';
 import { replayLog, type ReplayProgress } from './replay';
 import { emptyingStatements, FACT_TABLE_NAMES, once } from './rebuild-steps';
@@ -59,7 +60,7 @@ async function rebuildSqlite(store: EventStore, path: string, options: RebuildOp
     const head = await store.headPosition();
     // 2. Replay into the thread's transaction: nothing is visible until the commit.
     const events = await replayLog(store, (batch) => rebuild.apply(batch), {
-      until: head, batchSize: options.batchSize ?? SQLITE_REBUILD_BATCH, progress: options.progress,
+      until: head, batchSize: options.batchSize ?? SQLITE_REBUILD_BATCH, progress: options.progress, metadataKeys: FOLD_METADATA_KEYS,
     });
     await rebuild.commit();
     return { position: head, events };
@@ -82,7 +83,9 @@ async function rebuildPostgres(store: EventStore, url: string, options: RebuildO
       await client.query('SELECT position FROM checkpoints WHERE name = $1 FOR UPDATE', [PROJECTION_NAME]);
       // DELETE, not TRUNCATE: TRUNCATE would lock readers out until the commit; DELETE leaves them the old rows.
       for (const { sql, params } of emptyingStatements((n) => `$${n}`)) await client.query(sql, params);
-      const events = await replayLog(store, (batch) => model.applyBatchWithin(client, batch), { until: head, batchSize: options.batchSize, progress: options.progress });
+      const events = await replayLog(store, (batch) => model.applyBatchWithin(client, batch), {
+        until: head, batchSize: options.batchSize, progress: options.progress, metadataKeys: FOLD_METADATA_KEYS,
+      });
       await client.query('COMMIT');
       await client.query(`ANALYZE ${FACT_TABLE_NAMES.join(', ')}`);
       return { position: head, events };

@@ -16,6 +16,8 @@ export interface ReplayOptions {
   until: number;
   batchSize?: number;
   progress?: ReplayProgress;
+  /** The metadata keys `apply` reads (ReadAllOptions.metadataKeys); absent, the whole metadata. */
+  metadataKeys?: readonly string[];
 }
 
 /**
@@ -31,7 +33,7 @@ export async function replayLog(
   const batchSize = options.batchSize ?? 10_000;
   const progress = options.progress ?? NO_REPLAY_PROGRESS;
   const read = (after: number) => {
-    const page = store.readAll({ after, limit: batchSize });
+    const page = store.readAll({ after, limit: batchSize, metadataKeys: options.metadataKeys });
     page.catch(() => undefined); // a page read ahead and never used must not become an unhandled rejection
     return page;
   };

@@ -175,7 +175,7 @@ export class ProjectionRunner {
 
   /** Starts reading the page after `after`; its failure surfaces only where the page is used. */
   private readPage(after: number): Promise<RecordedEvent[]> {
-    const page = this.store.readAll({ after, limit: this.batchSize });
+    const page = this.store.readAll({ after, limit: this.batchSize, metadataKeys: this.target.metadataKeys });
     page.catch(() => undefined); // a dropped page must not become an unhandled rejection
     return page;
   }

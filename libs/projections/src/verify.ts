@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Pool, type PoolClient } from 'pg';
 import { isPostgresUrl, type EventStore } from '@tongxin/event-store';
+import { FOLD_METADATA_KEYS } from './fold';
 import { openPostgresReadModel, DEFAULT_READ_MODEL_SCHEMA } from './postgres/postgres-read-model';
 import { openReadModel } from './read-model';
 import { advisoryLock, once, retryWhileBusy } from './rebuild';
@@ -82,7 +83,7 @@ async function verifySqlite(store: EventStore, path: string, options: VerifyOpti
       const scratch = openReadModel(scratchPath);
       try {
         scratch.beginBulkReplay();
-        await replayLog(store, (batch) => scratch.applyBatch(batch), { until: position, progress: options.progress });
+        await replayLog(store, (batch) => scratch.applyBatch(batch), { until: position, progress: options.progress, metadataKeys: FOLD_METADATA_KEYS });
         scratch.endBulkReplay();
       } finally {
         scratch.close();
@@ -133,7 +134,7 @@ async function verifyPostgres(store: EventStore, url: string, options: VerifyOpt
       const scratch = await openPostgresReadModel(scratchUrl.toString());
       try {
         await scratch.beginBulkReplay();
-        await replayLog(store, (batch) => scratch.applyBatch(batch), { until: position, progress: options.progress });
+        await replayLog(store, (batch) => scratch.applyBatch(batch), { until: position, progress: options.progress, metadataKeys: FOLD_METADATA_KEYS });
         await scratch.endBulkReplay();
       } finally {
         await scratch.close();

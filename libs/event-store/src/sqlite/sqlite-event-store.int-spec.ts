@@ -47,6 +47,18 @@ describe('SqliteEventStore specifics', () => {
     await Promise.all([first.close(), second.close()]);
   });
 
+  it('reads only the metadata keys asked for, and refuses a key that is not a plain name', async () => {
+    const store = new SqliteEventStore(join(directory, 'ledger.db'));
+    await store.appendToStream('s', [{ type: 'T', data: { n: 1 }, metadata: { actor: 'officer-7', schemaVersion: 1, commandId: 'c-1' } }],
+      { expectedRevision: NO_STREAM });
+    const [event] = await store.readAll({ limit: 10, metadataKeys: ['actor', 'schemaVersion'] });
+    expect(event.metadata).toEqual({ actor: 'officer-7', schemaVersion: 1 });
+    expect((await store.readAll({ limit: 10, metadataKeys: [] }))[0].metadata).toEqual({});
+    await expect(store.readAll({ limit: 10, metadataKeys: ["actor') --"] })).rejects.toBeInstanceOf(TypeError);
+    await expect(store.readAll({ limit: 10, metadataKeys: ['a.b'] })).rejects.toBeInstanceOf(TypeError);
+    await store.close();
+  });
+
   it('keeps events append-only even against direct SQL', async () => {
     const file = join(directory, 'ledger.db');
     const store = new SqliteEventStore(file);

@@ -95,7 +95,7 @@ export class SqliteEventStore implements EventStore {
   }
 
   async readAll(options: ReadAllOptions): Promise<RecordedEvent[]> {
-    return this.read('readAll', () => this.reader.readAll(options.after ?? 0, options.limit));
+    return this.read('readAll', () => this.reader.readAll(options.after ?? 0, options.limit, options.metadataKeys));
   }
 
   /** Keyset pages on position: each page is one short query, so neither memory nor a lock grows with the log. */

@@ -18,8 +18,9 @@ export class SqliteReader {
   private readonly uniqueKey: Database.Statement<[string], { stream_id: string }>;
   private readonly one: Database.Statement<[], unknown>;
   private readonly snapshot: <T>(query: () => T) => T;
+  private readonly pagesWithKeys = new Map<string, Database.Statement<[number, number], unknown[]>>();
 
-  constructor(db: Database.Database) {
+  constructor(private readonly db: Database.Database) {
     // Raw rows: better-sqlite3 then skips building an object with seven named keys per row, which a replay
     // would throw away at once (~1.5 µs an event measured on a 1,000,000-event log).
     this.byStream = db.prepare<[string, number], EventRow>(`SELECT ${COLUMNS} FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision`).raw(true);
@@ -43,9 +44,30 @@ export class SqliteReader {
     return this.byStream.all(streamId, Math.max(0, fromRevision)).map(toRecordedEvent);
   }
 
-  readAll(after: number, limit: number): RecordedEvent[] {
+  readAll(after: number, limit: number, metadataKeys?: readonly string[]): RecordedEvent[] {
     if (!(limit > 0)) return [];
+    if (metadataKeys) return this.pageWithKeys(metadataKeys).all(Math.max(0, after), Math.floor(limit)).map(toRecordedEventWithKeys(metadataKeys));
     return this.page.all(Math.max(0, after), Math.floor(limit)).map(toRecordedEvent);
+  }
+
+  /**
+   * A page reading only `keys` of the metadata, each as JSON text (`->`), parsed here: the values are exactly the
+   * stored ones, and a key the event lacks stays absent.
+   */
+  private pageWithKeys(keys: readonly string[]): Database.Statement<[number, number], unknown[]> {
+    const id = keys.join(',');
+    let statement = this.pagesWithKeys.get(id);
+    if (!statement) {
+      for (const key of keys) if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) throw new TypeError(`metadata key ${JSON.stringify(key)} is not a plain name`);
+      const extracted = keys.map((key) => `metadata -> '$.${key}'`).join(', ');
+      statement = this.db.prepare<[number, number], unknown[]>(
+        `SELECT position, stream_id, revision, type, data, recorded_at${keys.length ? `, ${extracted}` : ''}
+           FROM events WHERE position > ? ORDER BY position LIMIT ?`,
+      ).raw(true);
+      if (this.pagesWithKeys.size >= 8) this.pagesWithKeys.clear();
+      this.pagesWithKeys.set(id, statement);
+    }
+    return statement;
   }
 
   streamRevision(streamId: string): number {
@@ -104,6 +126,25 @@ function toIdempotencyRecord(row: IdempotencyRow): IdempotencyRecord {
     response: JSON.parse(row.response) as Record<string, unknown>,
     result: JSON.parse(row.result) as AppendResult,
     createdAt: row.created_at,
+  };
+}
+
+function toRecordedEventWithKeys(keys: readonly string[]): (row: unknown[]) => RecordedEvent {
+  return (row) => {
+    const metadata: Record<string, unknown> = {};
+    for (let k = 0; k < keys.length; k++) {
+      const value = row[6 + k] as string | null;
+      if (value !== null) metadata[keys[k]] = JSON.parse(value);
+    }
+    return {
+      position: row[0] as number,
+      streamId: row[1] as string,
+      revision: row[2] as number,
+      type: row[3] as string,
+      data: JSON.parse(row[4] as string) as Record<string, unknown>,
+      metadata,
+      recordedAt: row[5] as string,
+    };
   };
 }
 

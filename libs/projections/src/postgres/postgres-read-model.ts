@@ -3,7 +3,7 @@ import { upcast } from '@tongxin/domain';
 import { checkoutClient, isPostgresUnavailable, StoreUnavailableError, type RecordedEvent } from '@tongxin/event-store';
 import { changesPlan, type ChangesFilter, type ChangesPage } from '../changes';
 import { POSTGRES_DIALECT } from '../fact-tables';
-import { LedgerFold } from '../fold';
+import { FOLD_METADATA_KEYS, LedgerFold } from '../fold';
 import {
   breakdownPlan, orgUnitPlan, runPlan, totalsPlan, type ReadPlan, type Row, type SqlQuery,
 } from '../queries';
@@ -38,6 +38,8 @@ export class PostgresReadModel implements LedgerReadModelPort {
     // An idle client losing its connection (server restart) must not crash the process; the next query reports it.
     pool.on('error', () => undefined);
   }
+
+  readonly metadataKeys = FOLD_METADATA_KEYS;
 
   async checkpoint(): Promise<number> {
     const { rows } = await unavailableAs503('checkpoint',

@@ -23,6 +23,22 @@ export function readContract(t: ContractContext): void {
     expect(event).toMatchObject({ streamId: stream, revision: 0, type: 'DonationReceived', data, metadata });
   });
 
+  it('reads the global log with metadataKeys: each named key that the metadata holds, exactly, and the rest of the event whole', async () => {
+    const base = await t.store().headPosition();
+    const stream = t.stream('keys');
+    const metadata = { actor: 'officer-7', schemaVersion: 2, note: null, scope: { unit: 'gaocun', levels: [1, 2] }, flag: false, commandId: 'c-1' };
+    const data = { amount: 150_000, donor: { name: '张三' } };
+    await t.store().appendToStream(stream, [{ type: 'DonationReceived', data, metadata }, { type: 'Tick', data: {}, metadata: {} }],
+      { expectedRevision: NO_STREAM });
+    const whole = await t.store().readAll({ after: base, limit: 10 });
+    const keyed = await t.store().readAll({ after: base, limit: 10, metadataKeys: ['actor', 'schemaVersion', 'note', 'scope', 'flag', 'missing'] });
+    expect(keyed.map(({ metadata: _m, ...rest }) => rest)).toEqual(whole.map(({ metadata: _m, ...rest }) => rest));
+    // An adapter may return more keys than asked, never other values.
+    expect(keyed[0].metadata).toMatchObject({ actor: 'officer-7', schemaVersion: 2, note: null, scope: { unit: 'gaocun', levels: [1, 2] }, flag: false });
+    expect(keyed[0].metadata).not.toHaveProperty('missing');
+    expect(keyed[1].metadata).not.toHaveProperty('actor');
+  });
+
   it('reads the global log in position order, after a position, up to a limit, without skip or repeat', async () => {
     const base = await t.store().headPosition();
     const streams = ['a', 'b', 'c'].map((name) => t.stream(name));
