@@ -105,13 +105,7 @@ export class RebuildFactStore implements FactStore<HeldActivity, RebuildEntry> {
   }
 
   closeActivity(open: HeldActivity, pos: number, at: number): void {
-    if (open.rowid === 0) {
-      // Still held: written once, already closed.
-      open.known_until_pos = pos;
-      open.known_until_at = at;
-    } else {
-      this.ops.push(RebuildOp.CloseActivity, open.rowid, pos, at);
-    }
+    this.close(open, RebuildOp.CloseActivity, pos, at);
     if (this.openActivities.get(open.activity_id) === open) this.openActivities.delete(open.activity_id);
   }
 
@@ -150,12 +144,7 @@ export class RebuildFactStore implements FactStore<HeldActivity, RebuildEntry> {
   }
 
   closeHours(open: RebuildEntry, pos: number, at: number): void {
-    if (open.rowid === 0) {
-      open.known_until_pos = pos;
-      open.known_until_at = at;
-    } else {
-      this.ops.push(RebuildOp.CloseHours, open.rowid, pos, at);
-    }
+    this.close(open, RebuildOp.CloseHours, pos, at);
     this.openEntries.remove(open);
   }
 
@@ -195,6 +184,16 @@ export class RebuildFactStore implements FactStore<HeldActivity, RebuildEntry> {
 
   insertChange(c: ChangeRow): void {
     this.row('insertChange', CHANGE_COLUMNS.map((column) => c[column]));
+  }
+
+  /** Ends a version: still held, it is written once, already closed; else the rebuild thread updates its row. */
+  private close(open: PendingVersion, op: typeof RebuildOp.CloseActivity | typeof RebuildOp.CloseHours, pos: number, at: number): void {
+    if (open.rowid === 0) {
+      open.known_until_pos = pos;
+      open.known_until_at = at;
+    } else {
+      this.ops.push(op, open.rowid, pos, at);
+    }
   }
 
   private row(statement: RowStatement, params: unknown[]): void {
