@@ -13,16 +13,22 @@ import { WriteBehind, type PendingVersion } from './write-behind';
 /** An activity version as this thread knows it: rowid 0 while held here, its rowid once sent to the rebuild thread. */
 type HeldActivity = ActivityVersion & PendingVersion;
 
+/**
+ * What this thread knows of an activity: the link hours follow (its recorded position and latest campaign, open or
+ * closed), and its open version: `undefined` when it has none, `null` when not known here (the link came from the
+ * rebuild thread). One record serves both questions, so recording an activity is one map update.
+ */
+interface ActivityRecord extends LinkedActivity { open: HeldActivity | undefined | null }
+
 /** Held back before writing: every close on the bench's ledger came within 8,192 rows of its version (write-behind.ts). */
 const HELD_VERSIONS = 8_192;
 /**
- * Open hour entries and activity links kept here, each: a miss costs a round trip to the rebuild thread that waits for
- * every write sent before it. On the bench's ledger verifications came within 10,000 events and hours named activities
- * recorded within 50,000, so 20,000 entries of each missed nothing there.
+ * Open hour entries and activities kept here, each: a miss costs a round trip to the rebuild thread that waits for
+ * every write sent before it. On the bench's ledger verifications came within 10,000 events, corrections and voids
+ * within 25,000 (~6,500 activities) and hours named activities recorded within 50,000, so 20,000 of each missed
+ * nothing there.
  */
 const CACHE_LIMIT = 20_000;
-/** Open activity versions kept here: corrections and voids came within 25,000 events (~6,500 activities) of them. */
-const ACTIVITY_CACHE_LIMIT = 10_000;
 
 /** How much the store holds back and caches (tests make them small, to exercise the misses). */
 export interface RebuildFactStoreLimits {
@@ -32,7 +38,7 @@ export interface RebuildFactStoreLimits {
 }
 
 const DEFAULT_LIMITS: RebuildFactStoreLimits = {
-  heldVersions: HELD_VERSIONS, cachedEntries: CACHE_LIMIT, cachedActivities: ACTIVITY_CACHE_LIMIT,
+  heldVersions: HELD_VERSIONS, cachedEntries: CACHE_LIMIT, cachedActivities: CACHE_LIMIT,
 };
 
 /**
@@ -45,8 +51,7 @@ export class RebuildFactStore implements FactStore<HeldActivity, RebuildEntry> {
   private ops: unknown[] = [];
   private readonly heldActivities: WriteBehind<HeldActivity>;
   private readonly heldHours: WriteBehind<RebuildEntry>;
-  private readonly openActivities = new Map<string, HeldActivity>();
-  private readonly links = new Map<string, LinkedActivity>();
+  private readonly activities = new Map<string, ActivityRecord>();
   private readonly openEntries: OpenEntryCache;
   /** The model starts empty; undefined after a lock is recorded, until asked again. */
   private locks: readonly PeriodLockRow[] | undefined = [];
@@ -60,8 +65,7 @@ export class RebuildFactStore implements FactStore<HeldActivity, RebuildEntry> {
     };
     this.heldActivities = new WriteBehind<HeldActivity>(sink('activity_versions'),
       VERSION_TABLES.activity_versions, limits.heldVersions);
-    this.heldHours = new WriteBehind<RebuildEntry>(sink('hour_versions'), VERSION_TABLES.hour_versions,
-      limits.heldVersions, (entry) => this.openEntries.sent(entry));
+    this.heldHours = new WriteBehind<RebuildEntry>(sink('hour_versions'), VERSION_TABLES.hour_versions, limits.heldVersions);
     this.openEntries = new OpenEntryCache(limits.cachedEntries);
   }
 
@@ -79,34 +83,42 @@ export class RebuildFactStore implements FactStore<HeldActivity, RebuildEntry> {
   }
 
   openActivity(activityId: string): HeldActivity | undefined {
-    const cached = this.openActivities.get(activityId);
-    if (cached) return cached;
+    const known = this.activities.get(activityId);
+    if (known !== undefined && known.open !== null) return known.open;
     const row = this.ask({ kind: 'openActivity', activityKey: entityKey(activityId), activityId }) as HeldActivity | undefined;
-    if (row) remember(this.openActivities, activityId, row, this.limits.cachedActivities);
+    if (known !== undefined) known.open = row;
+    else if (row) this.remember(activityId, { recordedPos: row.recorded_pos, campaignId: row.campaign_id, open: row });
     return row;
   }
 
   activityLink(activityId: string): LinkedActivity | undefined {
-    const cached = this.links.get(activityId);
-    if (cached) return cached;
+    const known = this.activities.get(activityId);
+    if (known !== undefined) return known;
     const row = this.ask({ kind: 'activityLink', activityKey: entityKey(activityId), activityId }) as
       { campaign_id: string | null; recorded_pos: number } | undefined;
     if (!row) return undefined;
-    const link = { recordedPos: row.recorded_pos, campaignId: row.campaign_id };
-    remember(this.links, activityId, link, this.limits.cachedEntries);
-    return link;
+    const record: ActivityRecord = { recordedPos: row.recorded_pos, campaignId: row.campaign_id, open: null };
+    this.remember(activityId, record);
+    return record;
   }
 
   insertActivity(row: ActivityVersion, pos: number, at: number): void {
     const held = row as HeldActivity;
     this.heldActivities.add(held, pos, at);
-    remember(this.openActivities, row.activity_id, held, this.limits.cachedActivities);
-    remember(this.links, row.activity_id, { recordedPos: row.recorded_pos, campaignId: row.campaign_id }, this.limits.cachedEntries);
+    const known = this.activities.get(row.activity_id);
+    if (known === undefined) {
+      this.remember(row.activity_id, { recordedPos: row.recorded_pos, campaignId: row.campaign_id, open: held });
+    } else {
+      known.campaignId = row.campaign_id;
+      known.open = held;
+    }
   }
 
   closeActivity(open: HeldActivity, pos: number, at: number): void {
     this.close(open, RebuildOp.CloseActivity, pos, at);
-    if (this.openActivities.get(open.activity_id) === open) this.openActivities.delete(open.activity_id);
+    const known = this.activities.get(open.activity_id);
+    // The link stays: hours logged against a closed (voided) activity still follow its campaign.
+    if (known !== undefined && known.open === open) known.open = undefined;
   }
 
   openHours(volunteerId: string, entryId: string): RebuildEntry | undefined {
@@ -119,27 +131,20 @@ export class RebuildFactStore implements FactStore<HeldActivity, RebuildEntry> {
   }
 
   /**
-   * Held entries go back to the fold, which closes and re-inserts them; entries already sent are moved by the rebuild
-   * thread (RebuildOp.MoveHours), and the cached ones among them come to stand for their new versions: the new campaign,
-   * and the rowid the move gives them.
+   * Held entries (found among the held rows: a scan, but moves are rare) go back to the fold, which closes and re-inserts
+   * them; entries already sent are moved by the rebuild thread (RebuildOp.MoveHours), and the cached ones among them come
+   * to stand for their new versions, the new campaign and the rowid the move gives them, when next read (OpenEntryCache).
    */
   openHoursOfActivity(activityId: string, activityPos: number, moving: HoursMove): RebuildEntry[] {
     this.ops.push(RebuildOp.MoveHours, activityPos, activityId, moving.campaignId, moving.pos, moving.at);
-    const held: RebuildEntry[] = [];
-    for (const entry of this.openEntries.ofActivity(activityPos, activityId)) {
-      if (entry.rowid === 0) {
-        held.push(entry);
-      } else {
-        entry.campaign_id = moving.campaignId;
-        entry.rowid = movedRowid(entry.rowid);
-      }
-    }
-    return held;
+    this.openEntries.moved(activityPos, activityId, moving.campaignId);
+    return this.heldHours.heldTagged(activityPos, (entry) => entry.known_until_pos === null && entry.activity_id === activityId);
   }
 
   insertHours(row: HourVersion, pos: number, at: number): void {
     const entry = row as RebuildEntry;
-    this.heldHours.add(entry, pos, at);
+    // Tagged with the activity's position (-1: none), which a campaign move finds the held ones by.
+    this.heldHours.add(entry, pos, at, entry.activity_pos ?? -1);
     this.openEntries.add(entry);
   }
 
@@ -200,20 +205,21 @@ export class RebuildFactStore implements FactStore<HeldActivity, RebuildEntry> {
     this.ops.push(RebuildOp.Row, rowStatementId(statement), params);
   }
 
+  /** Keeps `record` for `activityId`, forgetting the oldest quarter first when full (Map iterates in insertion order). */
+  private remember(activityId: string, record: ActivityRecord): void {
+    if (this.activities.size >= this.limits.cachedActivities) {
+      let drop = Math.ceil(this.limits.cachedActivities / 4);
+      for (const old of this.activities.keys()) {
+        this.activities.delete(old);
+        if (--drop === 0) break;
+      }
+    }
+    this.activities.set(activityId, record);
+  }
+
   private ask(query: RebuildLookup): unknown {
     this.flush();
     return this.lookup(query);
   }
 }
 
-function remember<V>(cache: Map<string, V>, key: string, value: V, limit: number): void {
-  if (cache.size >= limit && !cache.has(key)) {
-    // Forget the oldest quarter (Map iterates in insertion order): a FIFO with no per-hit bookkeeping.
-    let drop = Math.ceil(limit / 4);
-    for (const old of cache.keys()) {
-      cache.delete(old);
-      if (--drop === 0) break;
-    }
-  }
-  cache.set(key, value);
-}

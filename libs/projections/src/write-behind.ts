@@ -26,51 +26,64 @@ export type WriteBehindSink = (params: unknown[], count: number) => void;
  *
  * Only for a rebuild: the rebuild is one transaction, and any failure rolls all of it back, so rows held across
  * pages are never half-written. Whoever reads the table must call `flush()` first; the owner finds held rows through
- * its own caches. Rows get their rowids here, in the order they are written.
+ * its own caches (or, rarely, `heldTagged`). Rows get their rowids here, in the order they are written.
  */
 export class WriteBehind<R extends PendingVersion> {
   private rows: R[] = [];
+  /** Each held row's tag (see `add`), at the same index: a scan of small integers instead of the rows themselves. */
+  private tags: number[] = [];
   private head = 0;
   /** The next rowid to assign. */
   private nextRowid = 1;
 
   /**
    * `columns` are the table's columns before the four known_* ones, each a field of the row of the same name.
-   * `limit` rows are held at most; `written` hears of each row once it has its rowid; `sink` takes the rows written.
+   * `limit` rows are held at most; `sink` takes the rows written.
    */
   constructor(
     private readonly sink: WriteBehindSink,
     private readonly columns: readonly (keyof R & string)[],
     private readonly limit: number,
-    private readonly written: (row: R) => void = () => undefined,
   ) {}
 
   get size(): number {
     return this.rows.length - this.head;
   }
 
-  /** Holds `row` (opened at pos/at), writing the oldest chunk once `limit` rows are held. */
-  add(row: R, pos: number, at: number): void {
+  /**
+   * Holds `row` (opened at pos/at), writing the oldest chunk once `limit` rows are held. `tag`, a small integer, is what
+   * `heldTagged` finds it by.
+   */
+  add(row: R, pos: number, at: number, tag = 0): void {
     row.rowid = 0;
     row.known_from_pos = pos;
     row.known_from_at = at;
     row.known_until_pos = null;
     row.known_until_at = null;
     this.rows.push(row);
+    this.tags.push(tag);
     if (this.size >= this.limit + CHUNK) this.write(CHUNK);
+  }
+
+  /** The held rows added with `tag` that pass `test`, oldest first (a scan: for rare questions). */
+  heldTagged(tag: number, test: (row: R) => boolean): R[] {
+    const found: R[] = [];
+    const tags = this.tags;
+    for (let i = this.head; i < tags.length; i++) if (tags[i] === tag && test(this.rows[i])) found.push(this.rows[i]);
+    return found;
   }
 
   /** Writes every held row. */
   flush(): void {
     while (this.size >= CHUNK) this.write(CHUNK);
     while (this.size > 0) this.writeOne();
-    this.rows = [];
-    this.head = 0;
+    this.clear();
   }
 
   /** Drops every held row unwritten (the transaction they belonged to is rolling back). */
   clear(): void {
     this.rows = [];
+    this.tags = [];
     this.head = 0;
   }
 
@@ -82,11 +95,12 @@ export class WriteBehind<R extends PendingVersion> {
       this.bind(this.rows[this.head + i], params, i * width + 1);
     }
     this.sink(params, count);
-    for (let i = 0; i < count; i++) this.done(this.rows[this.head + i], this.nextRowid++);
+    for (let i = 0; i < count; i++) this.rows[this.head + i].rowid = this.nextRowid++;
     this.head += count;
     // Drop the written prefix now and then, so the array does not grow with the log.
     if (this.head >= 4096 && this.head * 2 >= this.rows.length) {
       this.rows = this.rows.slice(this.head);
+      this.tags = this.tags.slice(this.head);
       this.head = 0;
     }
   }
@@ -97,7 +111,7 @@ export class WriteBehind<R extends PendingVersion> {
     params[0] = this.nextRowid;
     this.bind(row, params, 1);
     this.sink(params, 1);
-    this.done(row, this.nextRowid++);
+    row.rowid = this.nextRowid++;
     this.head += 1;
   }
 
@@ -109,10 +123,5 @@ export class WriteBehind<R extends PendingVersion> {
     out[n + 1] = row.known_from_at;
     out[n + 2] = row.known_until_pos;
     out[n + 3] = row.known_until_at;
-  }
-
-  private done(row: R, rowid: number): void {
-    row.rowid = rowid;
-    this.written(row);
   }
 }
