@@ -141,9 +141,18 @@ export function hasQueryIndexes(db: Database.Database): boolean {
   return QUERY_INDEXES.every((ddl) => names.has(indexName(ddl)));
 }
 
+/**
+ * Page size of a new read model file, bytes. Its rows are narrow and read in ranges, and a rebuild writes the whole model
+ * at once: against SQLite's 4,096, a rebuild of 1,000,000 events spent ~1 s less of the rebuild thread's CPU, and its
+ * end (index builds, ANALYZE, the commit's checkpoint) was ~0.5 s shorter. A live batch writes a few whole pages more.
+ */
+export const READ_MODEL_PAGE_SIZE = 16_384;
+
 /** Durability first (pragmas cannot change inside a transaction), then the tables of this version. */
 export function prepareReadModelDatabase(db: Database.Database, inMemory: boolean): void {
   db.pragma('busy_timeout = 5000');
+  // Only a new, empty file takes it (WAL fixes a file's page size once written).
+  db.pragma(`page_size = ${READ_MODEL_PAGE_SIZE}`);
   const journalMode = db.pragma('journal_mode = WAL', { simple: true });
   if (!inMemory && journalMode !== 'wal') throw new Error(`read model: cannot switch to WAL (${String(journalMode)})`);
   // NORMAL, not FULL: the read model is derived from the log. In WAL mode a power loss can only roll back
