@@ -89,12 +89,14 @@ export class RebuildWrites {
       switch (ops[i]) {
         case RebuildOp.Rows: {
           const statements = this.rows[ops[i + 1] as number];
-          (ops[i + 2] === WRITE_BEHIND_CHUNK ? statements.chunk : statements.single).run(ops[i + 3] as unknown[]);
+          // Spread, not the array: better-sqlite3 reads an array's elements one by one through the V8 API (~25% of a
+          // chunk's insert), the arguments of the call directly.
+          (ops[i + 2] === WRITE_BEHIND_CHUNK ? statements.chunk : statements.single).run(...(ops[i + 3] as unknown[]));
           i += 4;
           break;
         }
         case RebuildOp.Row:
-          this.singles[ops[i + 1] as number].run(ops[i + 2] as unknown[]);
+          this.singles[ops[i + 1] as number].run(...(ops[i + 2] as unknown[]));
           i += 3;
           break;
         case RebuildOp.CloseHours:
