@@ -45,9 +45,7 @@ function run(port: NonNullable<typeof parentPort>, { path, answers, answered }: 
       fail(error);
     }
   };
-  // Pages (and lookups) the main thread folded while this thread was still taking the lock, run once it holds it.
-  let early: ToRebuildThread[] | undefined = [];
-  const handle = (message: ToRebuildThread) => {
+  port.on('message', (message: ToRebuildThread) => {
     if (message.type === 'lookup') return lookup(message.ops, message.query);
     if (finished !== undefined) return;
     try {
@@ -62,28 +60,13 @@ function run(port: NonNullable<typeof parentPort>, { path, answers, answered }: 
     } catch (error) {
       fail(error);
     }
-  };
-  port.on('message', (message: ToRebuildThread) => {
-    // An abort is not kept waiting: the main thread gave up, and the lock is released as soon as it is taken.
-    if (early !== undefined && message.type !== 'abort') early.push(message);
-    else handle(message);
   });
-  const drain = () => {
-    const messages = early ?? [];
-    early = undefined;
-    // After a failure, a waiting lookup is still answered (with the error): the main thread is blocked on it.
-    for (const message of messages) handle(message);
-  };
   SqliteRebuild.begin(path, () => post({ type: 'waiting' })).then((begun) => {
     rebuild = begun;
     // An abort that came while waiting for the lock: the main thread gave up.
     if (finished !== undefined) begun.close();
     else post({ type: 'begun' });
-    drain();
-  }, (error) => {
-    fail(error);
-    drain();
-  });
+  }, fail);
 }
 
 run(parentPort!, workerData as RebuildThreadData);

@@ -25,11 +25,6 @@ const YOUNG_GENERATION_MB = 8;
 
 /** Pages posted and not yet applied: one being applied and one waiting keep both threads busy. */
 const IN_FLIGHT = 2;
-/**
- * Pages this thread may fold while the rebuild thread is still starting (loading its modules, opening the model, taking
- * the lock, emptying the model: ~0.4 s, some 40,000 events' folding). Its writes wait in the thread's queue meanwhile.
- */
-const IN_FLIGHT_BEFORE_BEGUN = 16;
 
 /**
  * Growth of this thread's heap, bytes, past which a page ends with a full collection. The fold's caches and held rows
@@ -87,8 +82,7 @@ function sourceHook(): { module: string; baseUrl: string; paths: Record<string, 
  * A SQLite rebuild split over two threads: this one folds the events (fold.ts over rebuild-fact-store.ts) into pages
  * of writes, the rebuild thread (rebuild-thread.ts) runs them in its transaction. `begun` once that thread holds the
  * model's write lock and has emptied the model, `apply` per page of events (resolving as soon as fewer than IN_FLIGHT
- * pages wait, so this thread reads on; it may start before `begun`), `commit`, and `close` always (it rolls back
- * whatever was not committed).
+ * pages wait, so this thread reads on), `commit`, and `close` always (it rolls back whatever was not committed).
  * Killed with the process, the thread's transaction dies uncommitted, as a rebuild on this thread would.
  */
 export class RebuildWorker {
@@ -105,7 +99,6 @@ export class RebuildWorker {
   private heapAfterCollection = getHeapStatistics().used_heap_size;
   private failure: Error | undefined;
   private ended = false;
-  private started = false;
 
   constructor(path: string, onWait: () => void) {
     const extension = extname(__filename);
@@ -127,7 +120,6 @@ export class RebuildWorker {
     this.thread.on('error', (error) => this.fail(error));
     this.thread.on('exit', (code) => this.fail(new Error(`rebuild thread exited (code ${code})`)));
     this.begun = this.expect();
-    this.begun.then(() => (this.started = true), () => undefined);
   }
 
   /** Folds a page of events in position order and posts its writes. */
@@ -143,7 +135,7 @@ export class RebuildWorker {
       collectGarbage();
       this.heapAfterCollection = getHeapStatistics().used_heap_size;
     }
-    while (this.inFlight.length >= (this.started ? IN_FLIGHT : IN_FLIGHT_BEFORE_BEGUN)) await this.inFlight.shift();
+    if (this.inFlight.length >= IN_FLIGHT) await this.inFlight.shift();
   }
 
   /** Sends the rows still held, then commits with the checkpoint at the last event folded. */

@@ -55,8 +55,8 @@ async function rebuildSqlite(store: EventStore, path: string, options: RebuildOp
   const onWait = once(() => options.onWait?.(`waiting for the write lock on ${path} (another rebuild or a runner holds it)`));
   const rebuild = new RebuildWorker(path, onWait);
   try {
-    // 1. Fix the end: the rebuild is one consistent prefix of the log, and the runners go on from the checkpoint it
-    // commits. Read before the lock is held, so the fold starts while the rebuild thread is still starting.
+    await rebuild.begun;
+    // 1. Fix the end once the lock is held: the rebuild is one consistent prefix of the log.
     const head = await store.headPosition();
     // 2. Replay into the thread's transaction: nothing is visible until the commit.
     const events = await replayLog(store, (batch) => rebuild.apply(batch), {
