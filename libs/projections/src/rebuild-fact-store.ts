@@ -6,7 +6,7 @@ import type {
 } from './fold';
 import { OpenEntryCache, type RebuildEntry } from './rebuild-open-entries';
 import {
-  movedRowid, RebuildOp, rowStatementId, tableId, VERSION_TABLES, type RebuildLookup, type RowStatement,
+  RebuildOp, rowStatementId, tableId, VERSION_TABLES, type RebuildLookup, type RowStatement,
 } from './rebuild-ops';
 import { WriteBehind, type PendingVersion } from './write-behind';
 

@@ -87,6 +87,19 @@ describe('OpenEntryCache (a rebuild fold\'s open hour entries)', () => {
     expect(cache.get(3, 'vol-1', 'e-3')).toMatchObject({ campaign_id: 'camp-a', rowid: 12 });
   });
 
+  it('given a cache of one entry, when more moves come than it keeps, then the entry older than them is forgotten with them, and a later one takes a later move', () => {
+    const cache = new OpenEntryCache(1);
+    cache.add(entry(1, 'e-1', 5, 7));
+    cache.moved(5, 'act-5', 'camp-b');
+    cache.moved(5, 'act-5', 'camp-c');
+    expect(movesKept(cache)).toBe(0);
+    expect(cache.get(1, 'vol-1', 'e-1')).toBeUndefined();
+    const later = entry(2, 'e-2', 6, 8);
+    cache.add(later);
+    cache.moved(6, 'act-6', 'camp-d');
+    expect(cache.get(2, 'vol-1', 'e-2')).toMatchObject({ campaign_id: 'camp-d', rowid: movedRowid(8) });
+  });
+
   it('given many moves, when entries come and go, then the moves kept stay bounded and an entry cached before a kept move still takes it', () => {
     const cache = new OpenEntryCache(8);
     const old = entry(1, 'e-old', 7, 99);

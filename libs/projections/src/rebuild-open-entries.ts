@@ -79,7 +79,7 @@ export class OpenEntryCache {
     if (moves) moves.push(move);
     else this.moves.set(activityPos, [move]);
     this.movesInOrder.push(move);
-    if (this.movesInOrder.length > this.limit) this.evict(0, this.movesInOrder[this.movesInOrder.length - (this.limit >> 1)].tick);
+    if (this.movesInOrder.length > this.limit) this.evict(0, this.movesInOrder[this.movesInOrder.length - Math.max(1, this.limit >> 1)].tick);
   }
 
   /** Applies to a cached entry the moves of its activity recorded since it was cached, in order. */
