@@ -103,7 +103,7 @@ export class OpenEntryCache {
     const order = this.order;
     while (this.head < order.length) {
       const old = order[this.head];
-      const live = old.cached === true && this.entries.get(slot(old.entry_key)) === old;
+      const live = this.holds(old);
       if (live && count <= 0 && old.cachedAt! >= before) break;
       this.head++;
       if (!live) continue;
@@ -134,7 +134,12 @@ export class OpenEntryCache {
 
   /** Drops the slots of entries no longer cached, so the order does not grow when few entries are ever evicted. */
   private compact(): void {
-    this.order = this.order.slice(this.head).filter((entry) => entry.cached && this.entries.get(slot(entry.entry_key)) === entry);
+    this.order = this.order.slice(this.head).filter((entry) => this.holds(entry));
     this.head = 0;
+  }
+
+  /** Whether `entry` is still cached: not removed, evicted, or displaced from its slot by another entry. */
+  private holds(entry: RebuildEntry): boolean {
+    return entry.cached === true && this.entries.get(slot(entry.entry_key)) === entry;
   }
 }
