@@ -134,6 +134,17 @@ export interface ReadAllOptions {
   metadataKeys?: readonly string[];
 }
 
+export interface ReadPagesOptions {
+  /** Exclusive: events with position > after. Default 0. */
+  after?: number;
+  /** Inclusive: no event after this position, even if the log has grown since. */
+  until: number;
+  /** Events per page, at most (a page may hold fewer). */
+  batchSize: number;
+  /** As in ReadAllOptions. */
+  metadataKeys?: readonly string[];
+}
+
 export interface EventStore {
   /** Appends atomically; answered only after the transaction is durable. */
   appendToStream(streamId: string, events: NewEvent[], options: AppendOptions): Promise<AppendResult>;
@@ -143,6 +154,12 @@ export interface EventStore {
   streamRevision(streamId: string): Promise<number>;
   /** A page of the global log in position order. Never skips or repeats an event across calls. */
   readAll(options: ReadAllOptions): Promise<RecordedEvent[]>;
+  /**
+   * Optional: the log from `after` to `until` as pages in position order, holding exactly what `readAll` pages would,
+   * read ahead where the adapter can do so off the caller's thread (SQLite: a reader thread). A replay uses it when
+   * present. Ending the iteration early releases whatever reads ahead.
+   */
+  readPages?(options: ReadPagesOptions): AsyncIterable<RecordedEvent[]>;
   /** The whole log from `after`, streamed in pages; memory does not grow with the log. */
   streamAll(options?: { after?: number; batchSize?: number }): AsyncIterable<RecordedEvent>;
   /** The last position a reader of the global log may see (0 when empty). */

@@ -21,8 +21,9 @@ export interface ReplayOptions {
 }
 
 /**
- * Feeds the log from `after` to `until` to `apply`, a page at a time, reading the next page while one is applied.
- * Memory holds two pages whatever the length of the log. Resolves to the number of events applied.
+ * Feeds the log from `after` to `until` to `apply`, a page at a time, reading the next page while one is applied
+ * (on the store's own reader thread where it has `readPages`). Memory holds a few pages whatever the length of the
+ * log. Resolves to the number of events applied.
  */
 export async function replayLog(
   store: EventStore,
@@ -32,6 +33,7 @@ export async function replayLog(
   const start = options.after ?? 0;
   const batchSize = options.batchSize ?? 10_000;
   const progress = options.progress ?? NO_REPLAY_PROGRESS;
+  if (store.readPages) return replayPages(store.readPages({ after: start, until: options.until, batchSize, metadataKeys: options.metadataKeys }), apply, start, options.until, progress);
   const read = (after: number) => {
     const page = store.readAll({ after, limit: batchSize, metadataKeys: options.metadataKeys });
     page.catch(() => undefined); // a page read ahead and never used must not become an unhandled rejection
@@ -58,6 +60,25 @@ export async function replayLog(
     }
   } finally {
     await reading?.catch(() => undefined);
+    progress.stop();
+  }
+  return applied;
+}
+
+async function replayPages(
+  pages: AsyncIterable<RecordedEvent[]>, apply: (events: readonly RecordedEvent[]) => unknown, start: number, until: number,
+  progress: ReplayProgress,
+): Promise<number> {
+  let applied = 0;
+  progress.start(Math.max(0, until - start));
+  try {
+    for await (const events of pages) {
+      if (events.length === 0) continue;
+      await apply(events);
+      applied += events.length;
+      progress.update(events[events.length - 1].position - start);
+    }
+  } finally {
     progress.stop();
   }
   return applied;

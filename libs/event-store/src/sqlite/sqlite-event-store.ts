@@ -3,10 +3,11 @@ import Database from 'better-sqlite3';
 import {
   StoreUnavailableError,
   type AppendOptions, type AppendResult, type EventStore, type IdempotencyRecord, type NewEvent, type ReadAllOptions,
-  pagesOfIdempotencyRecords, pagesOfReadAll, type RecordedEvent,
+  pagesOfIdempotencyRecords, pagesOfReadAll, type ReadPagesOptions, type RecordedEvent,
 } from '../event-store';
 import { toAppendRequest } from '../append-request';
 import { toStoreError } from './sqlite-errors';
+import { readPagesOnThread } from './sqlite-pages';
 import { SqliteReader } from './sqlite-reader';
 import { prepareDatabase } from './sqlite-schema';
 import { inlineWriter, WorkerWriter, type AppendWriter } from './sqlite-writer';
@@ -96,6 +97,24 @@ export class SqliteEventStore implements EventStore {
 
   async readAll(options: ReadAllOptions): Promise<RecordedEvent[]> {
     return this.read('readAll', () => this.reader.readAll(options.after ?? 0, options.limit, options.metadataKeys));
+  }
+
+  /**
+   * Read ahead on a reader thread with its own connection (sqlite-pages.ts), which also makes the pages' text in C:
+   * this thread only decodes them, ~2 µs an event less than readAll here. ':memory:' cannot be opened from another
+   * thread, so there the pages are readAll's.
+   */
+  async *readPages(options: ReadPagesOptions): AsyncIterable<RecordedEvent[]> {
+    if (this.closed) throw new StoreUnavailableError('sqlite event store is closed');
+    if (this.path !== ':memory:') return yield* readPagesOnThread(this.path, options);
+    let after = options.after ?? 0;
+    while (after < options.until) {
+      const page = (await this.readAll({ after, limit: options.batchSize, metadataKeys: options.metadataKeys }))
+        .filter((event) => event.position <= options.until);
+      if (page.length === 0) return;
+      yield page;
+      after = page[page.length - 1].position;
+    }
   }
 
   /** Keyset pages on position: each page is one short query, so neither memory nor a lock grows with the log. */

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { AppendResult, IdempotencyRecord, RecordedEvent } from '../event-store';
+import { metadataExtracts } from './sqlite-pages';
 
 /** An event row in COLUMNS order: read as an array (better-sqlite3 `raw` mode), not an object with named keys. */
 type EventRow = [position: number, streamId: string, revision: number, type: string, data: string, metadata: string, recordedAt: string];
@@ -58,8 +59,7 @@ export class SqliteReader {
     const id = keys.join(',');
     let statement = this.pagesWithKeys.get(id);
     if (!statement) {
-      for (const key of keys) if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) throw new TypeError(`metadata key ${JSON.stringify(key)} is not a plain name`);
-      const extracted = keys.map((key) => `metadata -> '$.${key}'`).join(', ');
+      const extracted = metadataExtracts(keys).join(', ');
       statement = this.db.prepare<[number, number], unknown[]>(
         `SELECT position, stream_id, revision, type, data, recorded_at${keys.length ? `, ${extracted}` : ''}
            FROM events WHERE position > ? ORDER BY position LIMIT ?`,

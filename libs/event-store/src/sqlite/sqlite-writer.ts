@@ -1,10 +1,10 @@
-import { extname, join } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type Database from 'better-sqlite3';
 import { StoreUnavailableError, type AppendResult } from '../event-store';
 import { GroupCommitter } from './group-commit';
 import type { AppendRequest } from '../append-request';
 import { SqliteAppender } from './sqlite-append';
+import { startSqliteThread } from './sqlite-thread';
 import { decodeError, type FromWriter, type ToWriter, type WriterConfig } from './sqlite-writer-protocol';
 
 /** Where the store's appends are committed. Every answer comes only after its transaction is durable. */
@@ -23,24 +23,6 @@ export function inlineWriter(db: Database.Database, now?: () => Date, maxGroupSi
   return { submit: (request) => committer.submit(request), close: async () => committer.flush(), check: () => undefined };
 }
 
-/*
- * A worker thread does not go through Jest's transform or any loader of this thread, so it starts from
- * this bootstrap: compiled (dist/**.js) it requires the sibling .js; run from sources (Jest, benches) it
- * first hooks .ts to @swc/core (a devDependency). Directly rather than @swc-node/register, which loads
- * the TypeScript compiler to read tsconfig and costs ~0.4 s per store opened.
- */
-const BOOTSTRAP = `
-const { workerData } = require('node:worker_threads');
-if (workerData.swc) {
-  const swc = require(workerData.swc);
-  const { readFileSync } = require('node:fs');
-  const options = { swcrc: false, jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } };
-  require.extensions['.ts'] = (module, filename) =>
-    module._compile(swc.transformSync(readFileSync(filename, 'utf8'), { ...options, filename }).code, filename);
-}
-require(workerData.entry);
-`;
-
 /**
  * Commits on a writer thread (sqlite-writer-thread.ts) that owns a second connection, so the fsync of
  * each group blocks that thread, not the event loop serving HTTP. Requests are posted as they come; the
@@ -58,15 +40,7 @@ export class WorkerWriter implements AppendWriter {
   private onClosed: (() => void) | undefined;
 
   constructor(config: WriterConfig) {
-    const extension = extname(__filename);
-    this.thread = new Worker(BOOTSTRAP, {
-      eval: true,
-      workerData: {
-        ...config,
-        entry: join(__dirname, `sqlite-writer-thread${extension}`),
-        swc: extension === '.ts' ? require.resolve('@swc/core') : undefined,
-      },
-    });
+    this.thread = startSqliteThread('sqlite-writer-thread', config);
     // An idle writer must not keep the process alive; submit() refs it while an answer is owed.
     this.thread.unref();
     this.thread.on('message', (message: FromWriter) => this.receive(message));

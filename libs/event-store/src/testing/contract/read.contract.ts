@@ -76,6 +76,37 @@ export function readContract(t: ContractContext): void {
     expect(streamed).toEqual(await t.store().readAll({ after: base, limit: 1000 }));
   });
 
+  it('reads pages (where the adapter offers readPages) holding exactly what readAll holds, from after to until', async () => {
+    const store = t.store();
+    if (!store.readPages) return;
+    const base = await store.headPosition();
+    // Text that is more than one byte a character in UTF-8 (CJK, an emoji of four), escapes, and metadata keys that are
+    // JSON null, nested, or missing.
+    const tricky = [
+      { type: '活动Recorded', data: { title: '民族团结进步宣讲 🎉', note: 'a "quoted" \\ back\nslash\ttab', n: 1.5, nil: null }, metadata: { actor: '村务员-7', schemaVersion: 2, note: null } },
+      { type: 'Tick', data: {}, metadata: {} },
+      { type: 'Tick', data: { deep: { list: [1, 'ü', { x: '€' }] } }, metadata: { actor: 'officer-1', scope: { unit: 'gaocun' } } },
+    ];
+    await store.appendToStream(t.stream('pages'), tricky, { expectedRevision: NO_STREAM });
+    for (let index = 0; index < 4; index++) await store.appendToStream(t.stream(`pages${index % 2}`), events(3), { expectedRevision: ANY });
+    const all = await store.readAll({ after: base, limit: 1000 });
+    expect(all).toHaveLength(15);
+    const collect = async (options: Parameters<NonNullable<typeof store.readPages>>[0]) => {
+      const pages: RecordedEvent[][] = [];
+      for await (const page of store.readPages!(options)) pages.push(page);
+      return pages;
+    };
+    const pages = await collect({ after: base, until: all[14].position, batchSize: 4 });
+    expect(pages.every((page) => page.length >= 1 && page.length <= 4)).toBe(true);
+    expect(pages.flat()).toEqual(all);
+    const keys = ['actor', 'schemaVersion', 'note', 'scope', 'missing'];
+    const keyed = (await collect({ after: base, until: all[14].position, batchSize: 100, metadataKeys: keys })).flat();
+    expect(keyed).toEqual(await store.readAll({ after: base, limit: 1000, metadataKeys: keys }));
+    // A window in the middle: after is exclusive, until inclusive, even though the log goes on.
+    expect((await collect({ after: all[2].position, until: all[9].position, batchSize: 3 })).flat()).toEqual(all.slice(3, 10));
+    expect(await collect({ after: all[14].position, until: all[14].position, batchSize: 3 })).toEqual([]);
+  });
+
   it('gives committed events strictly increasing positions, each append its own, ending at the head', async () => {
     const base = await t.store().headPosition();
     const results = [];
