@@ -106,6 +106,7 @@ export class SqliteEventStore implements EventStore {
    */
   async *readPages(options: ReadPagesOptions): AsyncIterable<RecordedEvent[]> {
     if (this.closed) throw new StoreUnavailableError('sqlite event store is closed');
+    if ((options.after ?? 0) >= options.until) return; // nothing to read: no thread started for it
     if (this.path !== ':memory:') return yield* readPagesOnThread(this.path, options);
     let after = options.after ?? 0;
     while (after < options.until) {
