@@ -327,7 +327,7 @@ export async function benchRebuild(sizes: number[] = [1_000_000, 5_000_000]): Pr
     const rawRate = r.raw.events / r.raw.seconds;
     const rss = mib(r.rebuild.maxRssKiB);
     const growth = r === smallest ? '' : `; ${(rss - mib(smallest.rebuild.maxRssKiB) >= 0 ? '+' : '')}${rss - mib(smallest.rebuild.maxRssKiB)} MiB over ${formatRate(smallest.events)} events`;
-    const common = `fresh child process; rebuildReadModel (what \`tongxin rebuild\` runs) from a ${r.storeMiB.toFixed(0)} MiB SQLite store into a new SQLite read model (${r.modelMiB.toFixed(0)} MiB), one transaction, pages of 2,000 events (its default) folded on the main thread and written on the rebuild thread`;
+    const common = `fresh child process; rebuildReadModel (what \`tongxin rebuild\` runs) from a ${r.storeMiB.toFixed(0)} MiB SQLite store into a new SQLite read model (${r.modelMiB.toFixed(0)} MiB), one transaction, pages of 2,000 events (its default) read ahead by the store's reader thread, folded on the main thread and written on the rebuild thread`;
     figures.push({
       name: `rebuild ${formatRate(r.events)} events`,
       value: Math.round(rate), unit: 'events/s', baseline: Math.round(rawRate), ratio: throughputRatio(rate, rawRate),
