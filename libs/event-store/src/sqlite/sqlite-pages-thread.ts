@@ -46,7 +46,7 @@ function run(port: NonNullable<typeof parentPort>, config: PagesThreadData): voi
       return post({ type: 'end' });
     }
     const header = Float64Array.from(JSON.parse(headerText) as number[]);
-    // The position of the last event: the header's rows are the events' in order.
+    // The next page starts after the largest position of this one.
     after = Math.max(after, lastPosition(header, config.metadataKeys === null ? 1 : config.metadataKeys.length));
     // Large events: fewer of them per page, so a page's memory stays near pageBytes; back to batchSize when small.
     limit = Math.max(1, Math.min(config.batchSize, Math.floor((limit * config.pageBytes) / Math.max(1, body.length))));
