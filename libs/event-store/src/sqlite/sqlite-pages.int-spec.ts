@@ -40,6 +40,12 @@ describe('SQLite readPages (a reader thread)', () => {
     expect(Math.max(...pages.slice(1).map((page) => page.length))).toBeLessThanOrEqual(4);
   });
 
+  it('reads with no metadata keys at all: every event with empty metadata', async () => {
+    const pages = await collect(store.readPages({ until: 40, batchSize: 16, metadataKeys: [] }));
+    expect(pages.flat()).toEqual(await store.readAll({ after: 0, limit: 100, metadataKeys: [] }));
+    expect(pages.flat().every((event) => Object.keys(event.metadata).length === 0)).toBe(true);
+  });
+
   it('stops its thread when the iteration ends early, and can read again', async () => {
     let seen = 0;
     for await (const page of store.readPages({ until: 40, batchSize: 5 })) {

@@ -54,11 +54,11 @@ export function pageSql(keys: readonly string[] | null): string {
   const texts = names.map((name) => (keys === null ? name : `coalesce(${name}, '')`));
   const numbers = ['position', 'revision', 'octet_length(stream_id)', 'octet_length(type)', 'octet_length(data)', 'octet_length(recorded_at)', ...lengths];
   // One printf per event rather than a chain of ||: ~0.3 s less of the reader thread per million events.
+  const columns = ['position', 'revision', 'stream_id', 'type', 'data', 'recorded_at', ...meta.map((m, k) => `${m} AS ${names[k]}`)];
   return `SELECT '[' || group_concat(h, ',') || ']', CAST(group_concat(b, '') AS BLOB) FROM (
     SELECT printf('${numbers.map(() => '%d').join(',')}', ${numbers.join(', ')}) AS h,
-           stream_id || type || data || recorded_at || ${texts.join(' || ')} AS b
-      FROM (SELECT position, revision, stream_id, type, data, recorded_at, ${meta.map((m, k) => `${m} AS ${names[k]}`).join(', ')}
-              FROM events WHERE position > ? AND position <= ? ORDER BY position LIMIT ?))`;
+           ${['stream_id', 'type', 'data', 'recorded_at', ...texts].join(' || ')} AS b
+      FROM (SELECT ${columns.join(', ')} FROM events WHERE position > ? AND position <= ? ORDER BY position LIMIT ?))`;
 }
 
 interface Utf8Slicing {
