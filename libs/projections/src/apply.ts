@@ -64,6 +64,10 @@ class SqliteFactStore implements FactStore<OpenActivity, OpenEntry> {
     this.hours.close(open, pos, at);
   }
 
+  verifyHours(open: OpenEntry, pos: number, at: number): void {
+    this.hours.verify(open, pos, at);
+  }
+
   insertDonation(d: DonationRow, pos: number, at: number): void {
     this.sql.insertDonation.run(d.donation_id, d.campaign_id, d.org_path, d.kind, d.amount, d.received_on, pos, at);
   }

@@ -12,8 +12,11 @@ export interface FactTable {
   versioned: boolean;
   dateColumn: string;
   activityFilters: boolean;
-  /** Aliases are quoted: PostgreSQL folds unquoted names to lower case. */
-  aggregates: string;
+  /**
+   * Aliases are quoted: PostgreSQL folds unquoted names to lower case. `asOf`: the query binds @asOf, and a state a row
+   * entered later (an entry's verification) does not count yet.
+   */
+  aggregates(asOf: boolean): string;
   /** Figures this table produces, for merging group rows. */
   figures: readonly (keyof Figures)[];
   dimensions: Partial<Record<'campaign' | 'category' | 'venueType', string>>;
@@ -24,7 +27,7 @@ const sum = (expression: string) => `COALESCE(SUM(${expression}), 0)`;
 export const FACT_TABLES: readonly FactTable[] = [
   {
     table: 'activity_versions', versioned: true, dateColumn: 'occurred_on', activityFilters: true,
-    aggregates: `COUNT(*) AS "activitiesHeld", ${sum('participants')} AS "participants",
+    aggregates: () => `COUNT(*) AS "activitiesHeld", ${sum('participants')} AS "participants",
       ${sum('beneficiaries')} AS "beneficiaries", ${sum('materials_distributed')} AS "materialsDistributed"`,
     figures: ['activitiesHeld', 'participants', 'beneficiaries', 'materialsDistributed'],
     dimensions: { campaign: 'campaign_id', category: 'category', venueType: 'venue_type' },
@@ -32,15 +35,15 @@ export const FACT_TABLES: readonly FactTable[] = [
   {
     // Each entry not rejected is one participation (人次); distinct people are counted apart.
     table: 'hour_versions', versioned: true, dateColumn: 'served_on', activityFilters: false,
-    aggregates: `COUNT(*) AS "volunteerParticipations", ${sum('minutes')} AS "volunteerMinutesLogged",
-      ${sum('CASE WHEN verified = 1 THEN minutes ELSE 0 END')} AS "volunteerMinutesVerified",
+    aggregates: (asOf) => `COUNT(*) AS "volunteerParticipations", ${sum('minutes')} AS "volunteerMinutesLogged",
+      ${sum(`CASE WHEN ${asOf ? 'verified_at <= @asOf' : 'verified_pos IS NOT NULL'} THEN minutes ELSE 0 END`)} AS "volunteerMinutesVerified",
       COUNT(DISTINCT volunteer_id) AS "distinctVolunteers"`,
     figures: ['volunteerParticipations', 'volunteerMinutesLogged', 'volunteerMinutesVerified', 'distinctVolunteers'],
     dimensions: { campaign: 'campaign_id' },
   },
   {
     table: 'donations', versioned: false, dateColumn: 'received_on', activityFilters: false,
-    aggregates: `${sum("CASE WHEN kind = 'money' THEN amount ELSE 0 END")} AS "moneyReceived",
+    aggregates: () => `${sum("CASE WHEN kind = 'money' THEN amount ELSE 0 END")} AS "moneyReceived",
       ${sum("CASE WHEN kind = 'goods' THEN amount ELSE 0 END")} AS "goodsValueReceived", COUNT(*) AS "donations"`,
     figures: ['moneyReceived', 'goodsValueReceived', 'donations'],
     dimensions: { campaign: 'campaign_id' },
@@ -48,13 +51,13 @@ export const FACT_TABLES: readonly FactTable[] = [
   {
     // Goods are never refunded in money (the campaign stream refuses it); the kind test keeps that explicit.
     table: 'refunds', versioned: false, dateColumn: 'refunded_on', activityFilters: false,
-    aggregates: `${sum("CASE WHEN kind = 'money' THEN amount ELSE 0 END")} AS "moneyRefunded"`,
+    aggregates: () => `${sum("CASE WHEN kind = 'money' THEN amount ELSE 0 END")} AS "moneyRefunded"`,
     figures: ['moneyRefunded'],
     dimensions: { campaign: 'campaign_id' },
   },
   {
     table: 'disbursements', versioned: false, dateColumn: 'paid_on', activityFilters: false,
-    aggregates: `${sum('amount')} AS "disbursed", ${sum('beneficiaries')} AS "disbursementBeneficiaries"`,
+    aggregates: () => `${sum('amount')} AS "disbursed", ${sum('beneficiaries')} AS "disbursementBeneficiaries"`,
     figures: ['disbursed', 'disbursementBeneficiaries'],
     dimensions: { campaign: 'campaign_id' },
   },

@@ -15,10 +15,15 @@ export interface ActivityVersion {
   materials_distributed: number;
 }
 
-/** A version of an hour entry (a row of hour_versions without its known_* columns). */
+/**
+ * A version of an hour entry (a row of hour_versions without its known_* columns). Its verification is not a new
+ * version but a state it enters at (verified_pos, verified_at): verified "as of T" when verified_at <= T. An entry is
+ * verified once, and a moved version keeps it, so the row needs no second copy for it.
+ */
 export interface HourVersion {
   entry_key: number; activity_pos: number | null; volunteer_id: string; entry_id: string; activity_id: string | null;
-  org_path: string; campaign_id: string | null; served_on: string; minutes: number; verified: number;
+  org_path: string; campaign_id: string | null; served_on: string; minutes: number;
+  verified_pos: number | null; verified_at: number | null;
 }
 
 /** A correction moving an activity's open hours to its new campaign, at the correction's position and instant. */
@@ -68,6 +73,8 @@ export interface FactStore<A extends ActivityVersion = ActivityVersion, H extend
   openHoursOfActivity(activityId: string, activityPos: number, moving: HoursMove): H[];
   insertHours(row: HourVersion, pos: number, at: number): void;
   closeHours(open: H, pos: number, at: number): void;
+  /** Marks the open version verified at (pos, at), on the row and on `open` itself. */
+  verifyHours(open: H, pos: number, at: number): void;
 
   insertDonation(row: DonationRow, pos: number, at: number): void;
   insertRefund(row: RefundRow, pos: number, at: number): void;
@@ -92,7 +99,7 @@ function activityFigures(a: ActivityVersion): Record<string, unknown> {
 }
 
 function hourFigures(h: HourVersion): Record<string, unknown> {
-  return { status: h.verified === 1 ? 'verified' : 'pending', servedOn: h.served_on, minutes: h.minutes, campaignId: h.campaign_id };
+  return { status: h.verified_pos !== null ? 'verified' : 'pending', servedOn: h.served_on, minutes: h.minutes, campaignId: h.campaign_id };
 }
 
 /** One side of a change: where and when the figures it moves count. */
@@ -179,7 +186,8 @@ export class LedgerFold {
           entry_key: entityKey(d.volunteerId, d.entryId), activity_pos: activity ? activity.recordedPos : null,
           volunteer_id: d.volunteerId, entry_id: d.entryId, activity_id: d.activityId, org_path: this.path(d.orgPath),
           // The linked activity's campaign as the log knows it now; corrections re-version these rows later.
-          campaign_id: activity ? activity.campaignId : null, served_on: d.servedOn, minutes: d.minutes, verified: 0,
+          campaign_id: activity ? activity.campaignId : null, served_on: d.servedOn, minutes: d.minutes,
+          verified_pos: null, verified_at: null,
         };
         store.insertHours(row, pos, at);
         if (inLockedPeriod(store, d.servedOn, row.org_path)) {
@@ -191,18 +199,16 @@ export class LedgerFold {
       case 'HoursVerified': {
         const d = dataOf<HoursVerified['data']>(event);
         const open = store.openHours(d.volunteerId, d.entryId);
-        if (!open || open.verified === 1) return;
-        store.closeHours(open, pos, at);
-        const verified = hourFields(open);
-        verified.verified = 1;
+        if (!open || open.verified_pos !== null) return;
         // Listed only when late: verifying on time is the normal course, not a change to a reported figure.
-        if (inLockedPeriod(store, open.served_on, open.org_path)) {
+        const before = inLockedPeriod(store, open.served_on, open.org_path) ? hourFigures(open) : undefined;
+        store.verifyHours(open, pos, at);
+        if (before) {
           const side = plainSide(open.campaign_id, open.served_on);
           this.recordChange(store, event, at,
             { kind: 'verification', entity: ['hourEntry', d.entryId, d.volunteerId], orgPath: open.org_path, before: side,
-              after: side, values: [hourFigures(open), hourFigures(verified)], reason: d.reason ?? null });
+              after: side, values: [before, { ...before, status: 'verified' }], reason: d.reason ?? null });
         }
-        store.insertHours(verified, pos, at);
         return;
       }
       case 'HoursRejected': {
@@ -432,6 +438,6 @@ function hourFields(h: HourVersion): HourVersion {
   return {
     entry_key: h.entry_key, activity_pos: h.activity_pos, volunteer_id: h.volunteer_id, entry_id: h.entry_id,
     activity_id: h.activity_id, org_path: h.org_path, campaign_id: h.campaign_id, served_on: h.served_on,
-    minutes: h.minutes, verified: h.verified,
+    minutes: h.minutes, verified_pos: h.verified_pos, verified_at: h.verified_at,
   };
 }

@@ -16,7 +16,7 @@ const CACHE_LIMIT = 20_000;
 
 /**
  * Hour-entry row versions in SQLite. Open versions are cached by (volunteer, entry) with their rowid, so a
- * verification or rejection is an UPDATE by rowid plus at most one INSERT, with no lookup; on a miss
+ * verification or rejection is one UPDATE by rowid, with no lookup; on a miss
  * the partial index of open versions answers. The cache only ever mirrors committed-or-current rows:
  * the owner clears it when a batch rolls back.
  */
@@ -45,8 +45,15 @@ export class HourEntries {
   insert(e: HourVersion, pos: number, at: number): void {
     const entry = e as OpenEntry;
     entry.rowid = Number(this.sql.insertHours.run(e.entry_key, e.activity_pos, e.volunteer_id, e.entry_id, e.activity_id,
-      e.org_path, e.campaign_id, e.served_on, e.minutes, e.verified, pos, at).lastInsertRowid);
+      e.org_path, e.campaign_id, e.served_on, e.minutes, e.verified_pos, e.verified_at, pos, at).lastInsertRowid);
     this.remember(entry);
+  }
+
+  /** The version stays open (and cached), now verified. */
+  verify(entry: OpenEntry, pos: number, at: number): void {
+    this.sql.verifyHourRow.run(pos, at, entry.rowid);
+    entry.verified_pos = pos;
+    entry.verified_at = at;
   }
 
   close(entry: OpenEntry, pos: number, at: number): void {

@@ -119,7 +119,7 @@ function factQuery(table: FactTable, scope: Scope, filter: TotalsFilter, by: Bre
   }
   const key = by === null ? 'NULL' : keyExpression(table, by, dialect);
   if (by === 'orgUnit') params.prefixLength = unit ? unit.orgPath.length : 1;
-  const sql = `SELECT ${key} AS k, ${table.aggregates} FROM ${table.table}`
+  const sql = `SELECT ${key} AS k, ${table.aggregates(asOf !== undefined)} FROM ${table.table}`
     + (where.length ? ` WHERE ${where.join(' AND ')}` : '') + (by === null ? '' : ' GROUP BY k');
   return { sql, params };
 }

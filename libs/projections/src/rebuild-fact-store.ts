@@ -153,6 +153,13 @@ export class RebuildFactStore implements FactStore<HeldActivity, RebuildEntry> {
     this.openEntries.remove(open);
   }
 
+  /** Still held, the row is written verified; else the rebuild thread updates it. The cached entry stays open. */
+  verifyHours(open: RebuildEntry, pos: number, at: number): void {
+    open.verified_pos = pos;
+    open.verified_at = at;
+    if (open.rowid !== 0) this.ops.push(RebuildOp.VerifyHours, open.rowid, pos, at);
+  }
+
   insertDonation(d: DonationRow, pos: number, at: number): void {
     this.row('insertDonation', [d.donation_id, d.campaign_id, d.org_path, d.kind, d.amount, d.received_on, pos, at]);
   }

@@ -4,7 +4,7 @@ import { movedRowid } from './rebuild-ops';
 function entry(key: number, entryId: string, activityPos: number | null, rowid = 0): RebuildEntry {
   return {
     entry_key: key, activity_pos: activityPos, volunteer_id: 'vol-1', entry_id: entryId, activity_id: activityPos === null ? null : `act-${activityPos}`,
-    org_path: '/hh/', campaign_id: 'camp-a', served_on: '2026-11-01', minutes: 60, verified: 0,
+    org_path: '/hh/', campaign_id: 'camp-a', served_on: '2026-11-01', minutes: 60, verified_pos: null, verified_at: null,
     rowid, known_from_pos: 1, known_from_at: 0, known_until_pos: null, known_until_at: null,
   };
 }

@@ -22,6 +22,8 @@ export const RebuildOp = {
    * new version at movedRowid(its old one's).
    */
   MoveHours: 5,
+  /** rowid, pos, at: an hour version already written is verified. */
+  VerifyHours: 6,
 } as const;
 
 /**
@@ -39,7 +41,7 @@ export const VERSION_TABLES = {
   activity_versions: ['activity_key', 'activity_id', 'recorded_pos', 'org_path', 'campaign_id', 'category', 'venue_type',
     'occurred_on', 'participants', 'beneficiaries', 'materials_distributed'],
   hour_versions: ['entry_key', 'activity_pos', 'volunteer_id', 'entry_id', 'activity_id', 'org_path', 'campaign_id', 'served_on',
-    'minutes', 'verified'],
+    'minutes', 'verified_pos', 'verified_at'],
 } as const;
 export type VersionTable = keyof typeof VERSION_TABLES;
 const TABLE_IDS: readonly VersionTable[] = ['activity_versions', 'hour_versions'];
@@ -107,6 +109,10 @@ export class RebuildWrites {
           this.sql.closeActivityRow.run(ops[i + 2], ops[i + 3], ops[i + 1]);
           i += 4;
           break;
+        case RebuildOp.VerifyHours:
+          this.sql.verifyHourRow.run(ops[i + 2], ops[i + 3], ops[i + 1]);
+          i += 4;
+          break;
         case RebuildOp.MoveHours:
           this.moveHours(ops[i + 1] as number, ops[i + 2] as string, ops[i + 3] as string | null, ops[i + 4] as number, ops[i + 5] as number);
           i += 6;
@@ -146,7 +152,7 @@ export class RebuildWrites {
     for (const e of this.sql.selectOpenHoursOfActivity.all(activityPos, activityId) as ({ rowid: number } & Record<string, unknown>)[]) {
       this.sql.closeHourRow.run(pos, at, e.rowid);
       this.insertMoved.run(movedRowid(e.rowid), e.entry_key, e.activity_pos, e.volunteer_id, e.entry_id, e.activity_id,
-        e.org_path, campaignId, e.served_on, e.minutes, e.verified, pos, at);
+        e.org_path, campaignId, e.served_on, e.minutes, e.verified_pos, e.verified_at, pos, at);
     }
   }
 }

@@ -55,16 +55,16 @@ describeReadModel('rebuildReadModel and verifyReadModel', (engine) => {
     if (engine.name === 'sqlite') {
       // A stray row first, so the runner's rows (and the rowids it caches) sit one place later than a rebuild's.
       const db = new Database(location);
-      db.prepare(`INSERT INTO hour_versions (entry_key, volunteer_id, entry_id, org_path, served_on, minutes, verified, known_from_pos, known_from_at)
-        VALUES (0, 'stray', 'stray', '/stray/', '2020-01-01', 0, 0, 0, 0)`).run();
+      db.prepare(`INSERT INTO hour_versions (entry_key, volunteer_id, entry_id, org_path, served_on, minutes, known_from_pos, known_from_at)
+        VALUES (0, 'stray', 'stray', '/stray/', '2020-01-01', 0, 0, 0)`).run();
       db.close();
     }
     const runner = new ProjectionRunner(store, live, { batchSize: 500, logger: quiet });
     await runner.catchUp();
     // 2. Two rebuilds at once: one waits for the other's lock (it says so), both finish at the head. On SQLite each
-    // opens the model on a thread of its own, which may start late: the one holding the lock reads no page before the
-    // other has said it waits, so they overlap however fast each thread starts. (PostgreSQL's rebuilds meet on the
-    // server, where the second blocks before it could say so.)
+    // opens the model on a thread of its own, which may start late: the one holding the lock reads no page (by
+    // `readAll` or `readPages`) before the other has said it waits, so they overlap however fast each thread starts.
+    // (PostgreSQL's rebuilds meet on the server, where the second blocks before it could say so.)
     const waits: string[] = [];
     let someoneWaits!: () => void;
     const waiting = new Promise<void>((resolve) => (someoneWaits = resolve));
@@ -75,6 +75,13 @@ describeReadModel('rebuildReadModel and verifyReadModel', (engine) => {
     const gated = engine.name !== 'sqlite' ? store : new Proxy(store, {
       get(target, name) {
         if (name === 'readAll') return async (options: Parameters<EventStore['readAll']>[0]) => waiting.then(() => target.readAll(options));
+        if (name === 'readPages' && target.readPages) {
+          const readPages = target.readPages.bind(target);
+          return async function* (options: Parameters<NonNullable<EventStore['readPages']>>[0]) {
+            await waiting;
+            yield* readPages(options);
+          };
+        }
         const value = Reflect.get(target, name) as unknown;
         return typeof value === 'function' ? value.bind(target) : value;
       },

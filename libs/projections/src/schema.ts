@@ -5,6 +5,8 @@ import type Database from 'better-sqlite3';
  * recordedAt in epoch ms) that opened a version, `known_until_*` the one that closed it (NULL while current).
  * "Current" is `known_until_pos IS NULL`; "as of T" is `known_from_at <= T AND (known_until_at IS NULL OR
  * known_until_at > T)`. Donations, refunds and disbursements are never revised, so they only carry known_from.
+ * An hour entry's verification is a state of its version, not a version: `verified_*` is the event that verified it
+ * (NULL while pending), and "verified as of T" is `verified_at <= T`.
  *
  * `org_path` is '/root/…/unit/' (ids cannot hold '/'), so a subtree is the range [path, path-with-final-'0').
  * The DDL is plain SQL that PostgreSQL also accepts (partial indexes, ON CONFLICT); there `org_path` wants
@@ -13,7 +15,7 @@ import type Database from 'better-sqlite3';
  * Bump READ_MODEL_VERSION whenever the tables or the meaning of a row change: opening a file written by
  * another version drops the tables, and the runner rebuilds them by replaying from position 0.
  */
-export const READ_MODEL_VERSION = 4;
+export const READ_MODEL_VERSION = 5;
 export const PROJECTION_NAME = 'ledger-totals';
 
 /**
@@ -56,7 +58,7 @@ ${ACTIVITY_KEY_INDEX};
 
 CREATE TABLE IF NOT EXISTS hour_versions (
   entry_key INTEGER NOT NULL, activity_pos INTEGER, volunteer_id TEXT NOT NULL, entry_id TEXT NOT NULL, activity_id TEXT, org_path TEXT NOT NULL, campaign_id TEXT,
-  served_on TEXT NOT NULL, minutes INTEGER NOT NULL, verified INTEGER NOT NULL,
+  served_on TEXT NOT NULL, minutes INTEGER NOT NULL, verified_pos INTEGER, verified_at INTEGER,
   known_from_pos INTEGER NOT NULL, known_from_at INTEGER NOT NULL, known_until_pos INTEGER, known_until_at INTEGER);
 ${OPEN_HOURS_INDEX};
 -- activity_pos (the position that recorded the linked activity) rather than its id: hours are logged

@@ -6,7 +6,7 @@ import { CHANGE_COLUMNS } from './changes';
  * cheaper than named ones at hundreds of thousands of rows a second.
  */
 export function prepareStatements(db: Database.Database) {
-  const hourColumns = 'entry_key, activity_pos, volunteer_id, entry_id, activity_id, org_path, campaign_id, served_on, minutes, verified';
+  const hourColumns = 'entry_key, activity_pos, volunteer_id, entry_id, activity_id, org_path, campaign_id, served_on, minutes, verified_pos, verified_at';
   return {
     readCheckpoint: db.prepare('SELECT position FROM checkpoints WHERE name = ?'),
     moveCheckpoint: db.prepare('UPDATE checkpoints SET position = ? WHERE name = ? AND position = ?'),
@@ -23,12 +23,13 @@ export function prepareStatements(db: Database.Database) {
     closeActivityRow: db.prepare('UPDATE activity_versions SET known_until_pos = ?, known_until_at = ? WHERE rowid = ?'),
 
     insertHours: db.prepare(`INSERT INTO hour_versions (${hourColumns}, known_from_pos, known_from_at)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
     selectOpenHours: db.prepare(`SELECT rowid, ${hourColumns} FROM hour_versions
       WHERE entry_key = ? AND volunteer_id = ? AND entry_id = ? AND known_until_pos IS NULL`),
     selectOpenHoursOfActivity: db.prepare(`SELECT rowid, ${hourColumns} FROM hour_versions
       WHERE activity_pos = ? AND activity_id = ? AND known_until_pos IS NULL`),
     closeHourRow: db.prepare('UPDATE hour_versions SET known_until_pos = ?, known_until_at = ? WHERE rowid = ?'),
+    verifyHourRow: db.prepare('UPDATE hour_versions SET verified_pos = ?, verified_at = ? WHERE rowid = ?'),
 
     insertDonation: db.prepare(`INSERT INTO donations (donation_id, campaign_id, org_path, kind, amount, received_on,
       known_from_pos, known_from_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),

@@ -161,6 +161,30 @@ describeReadModel('applying', (engine) => {
     await once.close();
   });
 
+  it('Given entries stored by an earlier batch When one batch verifies them and then rejects or moves them Then as of between, they count as verified', async () => {
+    const model = await engine.open();
+    const log = new LedgerLog().orgUnit('R', 'root', 'city').campaign('A', 'a', 'R').campaign('B', 'b', 'R').volunteer('v', 'R')
+      .activity('act', { orgUnitId: 'R', campaignId: 'A' })
+      .hours('v', 'e1', 60, '2024-03-01', 'act').hours('v', 'e2', 45, '2024-03-01', 'act').hours('v', 'e3', 30, '2024-03-01');
+    await model.applyBatch(log.events);
+    const stored = log.head;
+    log.verify('v', 'e1').verify('v', 'e2');
+    const verified = log.lastRecordedAt;
+    log.reject('v', 'e1').correct('act', { campaignId: 'B' }).verify('v', 'e3');
+    await model.applyBatch(log.events.slice(stored));
+
+    expect(await model.totals({ asOf: verified })).toMatchObject({ volunteerMinutesLogged: 135, volunteerMinutesVerified: 105 });
+    expect(await model.totals({ asOf: verified, campaignId: 'A' })).toMatchObject({ volunteerMinutesVerified: 105 });
+    // e1 rejected; e2 moved to B and still verified; e3 verified last.
+    expect(await model.totals()).toMatchObject({ volunteerParticipations: 2, volunteerMinutesLogged: 75, volunteerMinutesVerified: 75 });
+    expect(await model.totals({ campaignId: 'B' })).toMatchObject({ volunteerMinutesLogged: 45, volunteerMinutesVerified: 45 });
+    const once = await engine.open();
+    await once.applyBatch(log.events);
+    expect(await once.totals({ asOf: verified })).toEqual(await model.totals({ asOf: verified }));
+    await model.close();
+    await once.close();
+  });
+
   it('skips unknown event types but moves the checkpoint past them', async () => {
     const model = await engine.open();
     const log = new LedgerLog().orgUnit('R', 'root', 'city');

@@ -20,9 +20,9 @@ export type WriteBehindSink = (params: unknown[], count: number) => void;
 
 /**
  * New row versions of one table, held in memory during a rebuild and written oldest-first in multi-row INSERTs.
- * Most versions are closed soon after they are opened (an hour entry verified, an activity corrected): a close
- * that reaches a row still held sets its known_until fields, so the row is written once, already closed, instead
- * of INSERT, UPDATE and a partial-index entry added and removed again.
+ * Most versions change soon after they are opened (an hour entry verified or rejected, an activity corrected): a
+ * change that reaches a row still held sets its fields, so the row is written once, already verified or closed,
+ * instead of INSERT, UPDATE and, for a close, a partial-index entry added and removed again.
  *
  * Only for a rebuild: the rebuild is one transaction, and any failure rolls all of it back, so rows held across
  * pages are never half-written. Whoever reads the table must call `flush()` first; the owner finds held rows through

@@ -26,7 +26,8 @@ const CACHE_LIMIT = 200_000;
  * What one writer knows of committed rows, carried from batch to batch (as the SQLite model's caches), so most
  * batches need no prefetch at all: an activity's latest link and open version, an hour entry's open version
  * (null: none open). Filled only after a COMMIT; the model clears it after a rollback or when the checkpoint
- * shows that another writer committed in between. Versions in it are stored rows, never changed in place.
+ * shows that another writer committed in between. Versions in it are stored rows; a batch changes one in place only
+ * to verify it, as its write will (a failed batch clears the cache).
  */
 export class PostgresFactCache {
   readonly activities = new Map<string, { open: BatchActivity | null; link: LinkedActivity }>();
@@ -66,7 +67,8 @@ const ACTIVITY_COLUMNS: Columns = [
 ];
 const HOUR_COLUMNS: Columns = [
   ['entry_key', 'bigint'], ['activity_pos', 'bigint'], ['volunteer_id', 'text'], ['entry_id', 'text'], ['activity_id', 'text'],
-  ['org_path', 'text'], ['campaign_id', 'text'], ['served_on', 'text'], ['minutes', 'integer'], ['verified', 'smallint'], ...KNOWN,
+  ['org_path', 'text'], ['campaign_id', 'text'], ['served_on', 'text'], ['minutes', 'integer'], ['verified_pos', 'bigint'],
+  ['verified_at', 'bigint'], ...KNOWN,
 ];
 const DONATION_COLUMNS: Columns = [['donation_id', 'text'], ['campaign_id', 'text'], ['org_path', 'text'], ['kind', 'text'],
   ['amount', 'bigint'], ['received_on', 'text'], ...KNOWN_FROM];
@@ -84,7 +86,8 @@ const PERIOD_LOCK_COLUMNS: Columns = [['month', 'text'], ['org_unit_id', 'text']
 
 const ACTIVITY_SELECT = `activity_key, activity_id, recorded_pos, org_path, campaign_id, category, venue_type, occurred_on,
   participants, beneficiaries, materials_distributed, known_until_pos`;
-const HOUR_SELECT = 'entry_key, activity_pos, volunteer_id, entry_id, activity_id, org_path, campaign_id, served_on, minutes, verified';
+const HOUR_SELECT = `entry_key, activity_pos, volunteer_id, entry_id, activity_id, org_path, campaign_id, served_on, minutes,
+  verified_pos, verified_at`;
 
 /**
  * One batch of the PostgreSQL projection, in memory. `prefetch` reads, in three queries, every stored row the
@@ -105,6 +108,8 @@ export class PostgresBatch implements FactStore<BatchActivity, BatchHours> {
   private readonly hourRows: BatchHours[] = [];
   private readonly activityCloses: Closed[] = [];
   private readonly hourCloses: Closed[] = [];
+  /** Stored open hour versions the batch verifies (a new one is inserted verified). */
+  private readonly hourVerifies: Closed[] = [];
   private readonly donations: Inserted<DonationRow>[] = [];
   private readonly refunds: Inserted<RefundRow>[] = [];
   private readonly disbursements: Inserted<DisbursementRow>[] = [];
@@ -282,6 +287,13 @@ export class PostgresBatch implements FactStore<BatchActivity, BatchHours> {
     this.hours.set(entryKeyOf(open.volunteer_id, open.entry_id), null);
   }
 
+  verifyHours(open: BatchHours, pos: number, at: number): void {
+    // In place, stored or not: the row will say so once the batch commits, and a rollback clears the cache.
+    open.verified_pos = pos;
+    open.verified_at = at;
+    if (open.stored) this.hourVerifies.push({ key: open.entry_key, ids: [open.volunteer_id, open.entry_id], pos, at });
+  }
+
   insertDonation(row: DonationRow, pos: number, at: number): void {
     this.donations.push(knownFrom(row, pos, at));
   }
@@ -330,13 +342,10 @@ export class PostgresBatch implements FactStore<BatchActivity, BatchHours> {
         WHERE a.activity_key = ANY($1::bigint[]) AND a.known_until_pos IS NULL AND a.activity_key = u.key AND a.activity_id = u.id`,
       columnsOf(this.activityCloses, (c) => [c.key, c.ids[0], c.pos, c.at]));
     }
-    if (this.hourCloses.length > 0) {
-      await client.query(`UPDATE hour_versions h SET known_until_pos = u.pos, known_until_at = u.at
-        FROM unnest($1::bigint[], $2::text[], $3::text[], $4::bigint[], $5::bigint[]) AS u(key, volunteer_id, entry_id, pos, at)
-        WHERE h.entry_key = ANY($1::bigint[]) AND h.known_until_pos IS NULL
-          AND h.entry_key = u.key AND h.volunteer_id = u.volunteer_id AND h.entry_id = u.entry_id`,
-      columnsOf(this.hourCloses, (c) => [c.key, c.ids[0], c.ids[1], c.pos, c.at]));
-    }
+    // Verifications before closes: an entry verified and then rejected or moved in this batch keeps its verification on
+    // the version the close ends.
+    await updateOpenHours(client, 'verified_pos = u.pos, verified_at = u.at', this.hourVerifies);
+    await updateOpenHours(client, 'known_until_pos = u.pos, known_until_at = u.at', this.hourCloses);
     // Plain inserts go as COPY; registrations need ON CONFLICT, which COPY lacks (and are few).
     await copyRows(client, 'activity_versions', namesOf(ACTIVITY_COLUMNS), this.activityRows);
     await copyRows(client, 'hour_versions', namesOf(HOUR_COLUMNS), this.hourRows);
@@ -368,6 +377,19 @@ export class PostgresBatch implements FactStore<BatchActivity, BatchHours> {
 
 function namesOf(columns: Columns): string[] {
   return columns.map(([name]) => name);
+}
+
+/**
+ * One UPDATE of the open hour versions named by `changes`. `key = ANY(keys)` beside the join, as for activities: the
+ * index then finds just those rows.
+ */
+async function updateOpenHours(client: PoolClient, set: string, changes: readonly Closed[]): Promise<void> {
+  if (changes.length === 0) return;
+  await client.query(`UPDATE hour_versions h SET ${set}
+    FROM unnest($1::bigint[], $2::text[], $3::text[], $4::bigint[], $5::bigint[]) AS u(key, volunteer_id, entry_id, pos, at)
+    WHERE h.entry_key = ANY($1::bigint[]) AND h.known_until_pos IS NULL
+      AND h.entry_key = u.key AND h.volunteer_id = u.volunteer_id AND h.entry_id = u.entry_id`,
+  columnsOf(changes, (c) => [c.key, c.ids[0], c.ids[1], c.pos, c.at]));
 }
 
 /** One INSERT for all rows: a parameter per column, each an array (unnest keeps their order). */
@@ -424,7 +446,9 @@ function storedHours(row: Record<string, any>): BatchHours {
   return {
     entry_key: Number(row.entry_key), activity_pos: row.activity_pos === null ? null : Number(row.activity_pos),
     volunteer_id: row.volunteer_id, entry_id: row.entry_id, activity_id: row.activity_id, org_path: row.org_path,
-    campaign_id: row.campaign_id, served_on: row.served_on, minutes: row.minutes, verified: row.verified,
+    campaign_id: row.campaign_id, served_on: row.served_on, minutes: row.minutes,
+    verified_pos: row.verified_pos === null ? null : Number(row.verified_pos),
+    verified_at: row.verified_at === null ? null : Number(row.verified_at),
     stored: true, known_from_pos: null, known_from_at: null, known_until_pos: null, known_until_at: null,
   };
 }

@@ -34,7 +34,7 @@ CREATE INDEX IF NOT EXISTS activity_versions_key ON activity_versions (activity_
 
 CREATE TABLE IF NOT EXISTS hour_versions (
   entry_key bigint NOT NULL, activity_pos bigint, volunteer_id text NOT NULL, entry_id text NOT NULL, activity_id text,
-  org_path text ${C} NOT NULL, campaign_id text, served_on text ${C} NOT NULL, minutes integer NOT NULL, verified smallint NOT NULL,
+  org_path text ${C} NOT NULL, campaign_id text, served_on text ${C} NOT NULL, minutes integer NOT NULL, verified_pos bigint, verified_at bigint,
   known_from_pos bigint NOT NULL, known_from_at bigint NOT NULL, known_until_pos bigint, known_until_at bigint);
 CREATE INDEX IF NOT EXISTS hour_versions_open ON hour_versions (entry_key) WHERE known_until_pos IS NULL;
 CREATE INDEX IF NOT EXISTS hour_versions_open_activity ON hour_versions (activity_pos)
