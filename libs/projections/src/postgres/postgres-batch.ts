@@ -53,7 +53,7 @@ function remember<V>(cache: Map<string, V>, key: string, value: V): void {
   }
   cache.set(key, value);
 }
-interface Closed { key: number; ids: string[]; pos: number; at: number }
+interface VersionChange { key: number; ids: string[]; pos: number; at: number }
 type Inserted<T> = T & { known_from_pos: number; known_from_at: number };
 
 /** Column name → PostgreSQL array element type, in the order of the unnest() parameters. */
@@ -106,10 +106,10 @@ export class PostgresBatch implements FactStore<BatchActivity, BatchHours> {
 
   private readonly activityRows: BatchActivity[] = [];
   private readonly hourRows: BatchHours[] = [];
-  private readonly activityCloses: Closed[] = [];
-  private readonly hourCloses: Closed[] = [];
+  private readonly activityCloses: VersionChange[] = [];
+  private readonly hourCloses: VersionChange[] = [];
   /** Stored open hour versions the batch verifies (a new one is inserted verified). */
-  private readonly hourVerifies: Closed[] = [];
+  private readonly hourVerifies: VersionChange[] = [];
   private readonly donations: Inserted<DonationRow>[] = [];
   private readonly refunds: Inserted<RefundRow>[] = [];
   private readonly disbursements: Inserted<DisbursementRow>[] = [];
@@ -383,7 +383,7 @@ function namesOf(columns: Columns): string[] {
  * One UPDATE of the open hour versions named by `changes`. `key = ANY(keys)` beside the join, as for activities: the
  * index then finds just those rows.
  */
-async function updateOpenHours(client: PoolClient, set: string, changes: readonly Closed[]): Promise<void> {
+async function updateOpenHours(client: PoolClient, set: string, changes: readonly VersionChange[]): Promise<void> {
   if (changes.length === 0) return;
   await client.query(`UPDATE hour_versions h SET ${set}
     FROM unnest($1::bigint[], $2::text[], $3::text[], $4::bigint[], $5::bigint[]) AS u(key, volunteer_id, entry_id, pos, at)
