@@ -1,7 +1,8 @@
 import { LedgerTestApp } from './support/ledger-app';
+import { seedOneOfEach } from './support/one-of-each';
 
 /**
- * Issue 20 §3: a body nested thousands deep is refused at the parser with 400 problem+json, never a 500 from a
+ * A body nested thousands deep is refused at the parser with 400 problem+json, never a 500 from a
  * validator's call stack, on every route that takes JSON, and the log does not move.
  */
 describe('deeply nested JSON', () => {
@@ -9,15 +10,7 @@ describe('deeply nested JSON', () => {
 
   beforeAll(async () => {
     ledger = await LedgerTestApp.start();
-    await ledger.ok('/org-units', { id: 'city', name: '怀化市', level: 'city' });
-    await ledger.ok('/campaigns', { id: 'c1', name: '民族团结进步创建', orgUnitId: 'city' });
-    await ledger.ok('/activities', { id: 'a1', orgUnitId: 'city', title: '宣讲', category: 'lecture', occurredOn: '2026-05-01', participants: 10 });
-    await ledger.ok('/volunteers', { id: 'v1', orgUnitId: 'city', name: '张三' });
-    await ledger.ok('/volunteers/v1/hours', { entryId: 'e1', servedOn: '2026-05-01', minutes: 60 });
-    await ledger.ok('/donations', {
-      id: 'd1', campaignId: 'c1', orgUnitId: 'city', donor: { name: '某企业', kind: 'organisation' }, kind: 'goods', amount: 10000,
-      receivedOn: '2026-05-01', items: [{ description: '大米', quantity: 20, unit: '袋' }],
-    });
+    await seedOneOfEach(ledger);
   });
   afterAll(() => ledger.stop());
 

@@ -2,7 +2,7 @@ import { connect, type AddressInfo } from 'node:net';
 import { LedgerTestApp, multipartFile, type Reply } from './support/ledger-app';
 
 /**
- * Issue 20 §4: every answer the server gives, the framework's own included, is application/problem+json with a
+ * Every answer the server gives, the framework's own included, is application/problem+json with a
  * status that says what went wrong; and every id the ledger makes can be read at its own URL.
  */
 describe('framework errors in the problem format', () => {

@@ -1,8 +1,9 @@
 import { writeCsv } from '@tongxin/imports';
 import { LedgerTestApp, TEST_TOKEN } from './support/ledger-app';
+import { seedOneOfEach } from './support/one-of-each';
 
 /**
- * Issue 20 §8: text is stored in NFC, without control characters, as valid Unicode, with at least one visible
+ * Text is stored in NFC, without control characters, as valid Unicode, with at least one visible
  * character; the rest is refused with 400 naming the field, on every text field of every endpoint and in imports.
  * Prototype keys are unknown fields like any other, and the Bearer scheme is case-insensitive.
  */
@@ -11,15 +12,7 @@ describe('text hygiene', () => {
 
   beforeAll(async () => {
     ledger = await LedgerTestApp.start();
-    await ledger.ok('/org-units', { id: 'city', name: '怀化市', level: 'city' });
-    await ledger.ok('/campaigns', { id: 'c1', name: '民族团结进步创建', orgUnitId: 'city' });
-    await ledger.ok('/activities', { id: 'a1', orgUnitId: 'city', title: '宣讲', category: 'lecture', occurredOn: '2026-05-01', participants: 10 });
-    await ledger.ok('/volunteers', { id: 'v1', orgUnitId: 'city', name: '张三' });
-    await ledger.ok('/volunteers/v1/hours', { entryId: 'e1', servedOn: '2026-05-01', minutes: 60 });
-    await ledger.ok('/donations', {
-      id: 'd1', campaignId: 'c1', orgUnitId: 'city', donor: { name: '某企业', kind: 'organisation' }, kind: 'goods', amount: 10000,
-      receivedOn: '2026-05-01', items: [{ description: '大米', quantity: 20, unit: '袋' }],
-    });
+    await seedOneOfEach(ledger);
     await ledger.ok('/donations', { id: 'd2', campaignId: 'c1', orgUnitId: 'city', donor: { name: '张三', kind: 'individual' }, kind: 'money', amount: 10000, receivedOn: '2026-05-01' });
   });
   afterAll(() => ledger.stop());
