@@ -43,6 +43,7 @@ describe('framework errors in the problem format', () => {
     ['multipart with a 300-character boundary', () => ledger.post('/imports?kind=activities', 'x', { 'content-type': `multipart/form-data; boundary=${'b'.repeat(300)}` }), 400],
     ['multipart cut short', () => ledger.post('/imports?kind=activities', sheet.payload.subarray(0, 60), { 'content-type': sheet.contentType }), 400],
     ['multipart with a field besides the file', () => ledger.post('/imports?kind=activities', '--B\r\nContent-Disposition: form-data; name="x"\r\n\r\n{"a":1}\r\n--B--\r\n', { 'content-type': 'multipart/form-data; boundary=B' }), 400],
+    ['multipart with a deep JSON field', () => ledger.post('/imports?kind=activities', `--B\r\nContent-Disposition: form-data; name="x"\r\nContent-Type: application/json\r\n\r\n${'['.repeat(20_000)}${']'.repeat(20_000)}\r\n--B--\r\n`, { 'content-type': 'multipart/form-data; boundary=B' }), 400],
     ['multipart sent to a JSON route', () => ledger.post('/activities', sheet.payload, { 'content-type': sheet.contentType }), 400],
     ['no token', () => ledger.get('/stats/totals', { authorization: '' }), 401],
   ];
