@@ -84,7 +84,7 @@ function textFault(value: string, multiline: boolean): string | undefined {
 /**
  * A text field: a string of 1–`max` characters, normalised to NFC, of clean text with at least one visible
  * character. Single-line fields (names, titles, units, references) refuse tabs and line breaks; multi-line ones
- * (notes, descriptions, reasons, purposes) keep them. Every DTO's text passes here, and so do imported rows.
+ * (notes, descriptions, reasons, purposes, location) keep them. Every DTO's text passes here, and so do imported rows.
  */
 export function Text(max: number, options: { multiline?: boolean } = {}): PropertyDecorator {
   const multiline = options.multiline ?? false;
