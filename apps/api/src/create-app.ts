@@ -8,7 +8,9 @@ import { AdminCredentials } from './auth/credentials';
 import type { LedgerConfig } from './config/config';
 import { API_PREFIX } from './http/api-prefix';
 import { serveDashboard } from './http/dashboard';
+import { problemFrameworkOptions, refuseWrongMethods } from './http/framework-errors';
 import { badRequest } from './http/problem';
+import { checkMultipartType, checkShape, parseJsonBody } from './http/request-shape';
 
 export { API_PREFIX } from './http/api-prefix';
 
@@ -24,13 +26,14 @@ export interface CreatedApp {
 /** Builds the whole HTTP application; main.ts and the end-to-end tests share it. */
 export async function createApp(config: LedgerConfig, logger: LoggerService | LogLevel[] | false = ['log', 'warn', 'error']): Promise<CreatedApp> {
   const { credentials, generatedToken } = AdminCredentials.load(config.dataDir, config.adminToken);
-  const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES });
+  const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, ...problemFrameworkOptions() });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(config, credentials), adapter, {
     logger: logger === false ? false : logger,
     // Fastify's own JSON parser is replaced below; Nest must not register another.
     bodyParser: false,
   });
   app.setGlobalPrefix(API_PREFIX);
+  refuseWrongMethods(app.getHttpAdapter().getInstance());
   // Spreadsheet uploads (POST /imports) are multipart; each route sets its own file size limit.
   await app.register(multipart, { limits: { files: 1, fields: 0, parts: 1 } });
   // The web dashboard at `/` (apps/dashboard, built into config.dashboardDir); it reads everything from /api/v1.
@@ -38,19 +41,26 @@ export async function createApp(config: LedgerConfig, logger: LoggerService | Lo
   app.enableShutdownHooks();
 
   const fastify = app.getHttpAdapter().getInstance();
-  // Bodiless commands (verify) may still say Content-Type: application/json; an empty body is no body.
-  const parseJson = fastify.getDefaultJsonParser('error', 'error');
-  fastify.removeContentTypeParser('application/json');
-  fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, raw, done) => {
-    if (raw === '' || (typeof raw === 'string' && raw.trim() === '')) return done(null, undefined);
-    parseJson(request, raw as string, done);
+  // JSON is the only body but the multipart upload: text/plain is refused (415) like any other type.
+  fastify.removeContentTypeParser(['application/json', 'text/plain']);
+  fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, raw, done) => {
+    // Bodiless commands (verify) may still say Content-Type: application/json; an empty body is no body.
+    if (typeof raw !== 'string' || raw.trim() === '') return done(null, undefined);
+    try {
+      done(null, parseJsonBody(raw));
+    } catch (error) {
+      done(error as Error, undefined);
+    }
   });
-  // A JSON body must be an object; arrays, strings and null are refused before any handler runs.
+  // A JSON body must be an object; arrays, strings and null are refused before any handler runs. Query strings
+  // get the body's key rule; a multipart upload needs a boundary its parser can use.
   fastify.addHook('preValidation', async (request) => {
     const body = request.body as unknown;
     if (body !== undefined && (body === null || typeof body !== 'object' || Array.isArray(body))) {
       throw badRequest([{ path: '', message: 'the body must be a JSON object' }]);
     }
+    checkShape(request.query, '');
+    checkMultipartType(request.headers['content-type']);
   });
 
   const document = SwaggerModule.createDocument(

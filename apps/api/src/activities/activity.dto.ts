@@ -1,6 +1,6 @@
 import { ACTIVITY_CATEGORIES, VENUE_TYPES, type ActivityCategory, type VenueType } from '@tongxin/domain';
 import { IsIn, IsInt, IsString, Matches, Max, Min } from 'class-validator';
-import { ID_PATTERN, IsCalendarDate, MAX_COUNT, Nullable, Optional, Text } from '../http/validators';
+import { ID_PATTERN, IsCalendarDate, MAX_COUNT, MultilineText, Nullable, Optional, Text } from '../http/validators';
 
 export class RecordActivityDto {
   @Optional() @IsString() @Matches(ID_PATTERN)
@@ -35,10 +35,10 @@ export class RecordActivityDto {
   @Optional() @IsInt() @Min(0) @Max(MAX_COUNT)
   materialsDistributed?: number;
 
-  @Optional() @Text(500)
+  @Optional() @MultilineText(500)
   location?: string;
 
-  @Optional() @Text(500)
+  @Optional() @MultilineText(500)
   notes?: string;
 }
 
@@ -68,11 +68,11 @@ export class CorrectActivityDto {
   @Nullable() @IsString() @Matches(ID_PATTERN)
   campaignId?: string | null;
 
-  @Text(500)
+  @MultilineText(500)
   reason!: string;
 }
 
 export class ReasonDto {
-  @Text(500)
+  @MultilineText(500)
   reason!: string;
 }

@@ -7,7 +7,8 @@ import { FailedAuthThrottle } from './failed-auth-throttle';
 import { ALLOWED_ROLES, IS_PUBLIC, type Principal, type Role } from './principal';
 import { TOKEN_VAULT } from './vault';
 
-const BEARER = /^Bearer ([\x21-\x7e]{1,512})$/;
+/** HTTP auth schemes are case-insensitive (`bearer`, `BEARER`), and more than one space may precede the token. */
+const BEARER = /^bearer +([\x21-\x7e]{1,512})$/i;
 
 interface GuardedRequest {
   headers: Record<string, string | undefined>;

@@ -6,7 +6,7 @@ import {
   ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsObject, IsString, Matches, Max, Min, ValidateBy,
   ValidateNested,
 } from 'class-validator';
-import { ID_PATTERN, IsCalendarDate, MAX_COUNT, MAX_MONEY, Optional, Text } from '../http/validators';
+import { ID_PATTERN, IsCalendarDate, MAX_COUNT, MAX_MONEY, MultilineText, Optional, Text } from '../http/validators';
 
 export class DonorDto {
   @Text(200)
@@ -73,7 +73,7 @@ export class RefundDonationDto {
   @IsInt() @Min(1) @Max(MAX_MONEY)
   amount!: number;
 
-  @Text(500)
+  @MultilineText(500)
   reason!: string;
 
   /** When the money went back; defaults to the ledger's today. */
@@ -95,7 +95,7 @@ export class DisburseFundsDto {
   @IsInt() @Min(1) @Max(MAX_MONEY)
   amount!: number;
 
-  @Text(500)
+  @MultilineText(500)
   purpose!: string;
 
   @IsCalendarDate()
@@ -162,6 +162,6 @@ export class DistributeGoodsDto {
   @IsCalendarDate()
   distributedOn!: string;
 
-  @Optional() @Text(500)
+  @Optional() @MultilineText(500)
   notes?: string;
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
 import { badRequest } from './problem';
 import { ID_PATTERN } from './validators';
@@ -8,6 +9,14 @@ import { ID_PATTERN } from './validators';
  */
 export function newId(): string {
   return uuidv7();
+}
+
+/**
+ * An id made from the facts that identify a thing (a job: its file, campaign, uploader …): the same facts make the
+ * same id, and however long the facts, the id is `<prefix>-` and 32 hex digits, short enough for a path segment.
+ */
+export function hashedId(prefix: string, ...facts: string[]): string {
+  return `${prefix}-${createHash('sha256').update(facts.join('\n')).digest('hex').slice(0, 32)}`;
 }
 
 /** Path parameters are ids too; a malformed one is a 400 naming the parameter. */

@@ -4,7 +4,7 @@ import {
   IdempotencyKeyReusedError, StoreUnavailableError, UniqueKeyTakenError, WrongExpectedRevisionError,
 } from '@tongxin/event-store';
 import { InvalidJobIdError, JobPayloadTooLargeError, JobQueueUnavailableError } from '@tongxin/jobs';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ContentionError, PreconditionFailedError, ReadModelLaggingError } from '../ledger/errors';
 import { problem, PROBLEM_CONTENT_TYPE, ProblemException, type Problem } from './problem';
 
@@ -29,14 +29,25 @@ export const DOMAIN_ERROR_STATUS: Record<DomainErrorCode, number> = {
   NO_VERIFIED_HOURS: 409,
 };
 
-/** Framework errors raised before a controller runs (body parsing), by Fastify code. */
+/** Framework errors raised before a controller runs (routing, body parsing, multipart limits), by Fastify code. */
 const FASTIFY_ERRORS: Record<string, { status: number; detail: string }> = {
   FST_ERR_CTP_INVALID_JSON_BODY: { status: 400, detail: 'The body is not valid JSON.' },
   FST_ERR_CTP_EMPTY_JSON_BODY: { status: 400, detail: 'The body is empty; a JSON object is expected.' },
   FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, detail: 'The body is larger than the server accepts.' },
   FST_ERR_CTP_INVALID_MEDIA_TYPE: { status: 415, detail: 'Send the body as application/json.' },
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: { status: 400, detail: 'Content-Length does not match the body.' },
+  FST_ERR_MAX_PARAM_LENGTH: { status: 414, detail: 'A path segment is longer than any id the ledger has.' },
+  FST_ERR_BAD_URL: { status: 400, detail: 'The URL is not validly percent-encoded.' },
+  FST_FIELDS_LIMIT: { status: 400, detail: 'Send only the file, as the multipart part file; no other fields.' },
+  FST_PARTS_LIMIT: { status: 400, detail: 'Send only the file, as the multipart part file; no other parts.' },
+  FST_FILES_LIMIT: { status: 400, detail: 'Send one file, as the multipart part file.' },
 };
+
+/** The multipart parser's own faults (a body cut short, a malformed part) are plain errors naming multipart data. */
+function isMalformedMultipart(error: unknown, request: FastifyRequest | undefined): boolean {
+  return error instanceof Error && error.constructor === Error && /multipart/i.test(error.message)
+    && request?.isMultipart?.() === true;
+}
 
 /** Maps every failure to application/problem+json; nothing leaves as an unshaped 500. */
 @Catch()
@@ -44,14 +55,21 @@ export class ProblemFilter implements ExceptionFilter {
   private readonly logger = new Logger('ProblemFilter');
 
   catch(error: unknown, host: ArgumentsHost): void {
-    const reply = host.switchToHttp().getResponse<FastifyReply>();
-    const { body, headers } = this.toProblem(error);
+    const http = host.switchToHttp();
+    this.send(http.getResponse<FastifyReply>(), error, http.getRequest<FastifyRequest>());
+  }
+
+  /** Also the answer to errors Fastify raises outside Nest (routing: long or malformed path segments). */
+  send(reply: FastifyReply, error: unknown, request?: FastifyRequest): void {
+    const { body, headers } = this.toProblem(error, request);
     for (const [name, value] of Object.entries(headers)) reply.header(name, value);
     reply.status(body.status).header('content-type', PROBLEM_CONTENT_TYPE).send(body);
   }
 
-  toProblem(error: unknown): { body: Problem; headers: Record<string, string> } {
-    const answer = this.classify(error);
+  toProblem(error: unknown, request?: FastifyRequest): { body: Problem; headers: Record<string, string> } {
+    const answer = isMalformedMultipart(error, request)
+      ? { body: problem(400, `The multipart body is malformed: ${(error as Error).message}.`), headers: {} }
+      : this.classify(error);
     // CONTRACT §0: every 400 names what is wrong; a body-level fault is named by the empty path.
     if (answer.body.status === 400 && !answer.body.errors?.length) answer.body.errors = [{ path: '', message: answer.body.detail }];
     return answer;

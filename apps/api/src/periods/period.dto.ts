@@ -1,5 +1,5 @@
 import { IsString, Matches } from 'class-validator';
-import { ID_PATTERN, Optional, Text } from '../http/validators';
+import { ID_PATTERN, MultilineText, Optional } from '../http/validators';
 
 export class LockPeriodDto {
   /** The month is locked for this org unit and everything under it. */
@@ -7,6 +7,6 @@ export class LockPeriodDto {
   orgUnitId!: string;
 
   /** Why the month is closed, e.g. "季度报表已上报". */
-  @Optional() @Text(500)
+  @Optional() @MultilineText(500)
   reason?: string;
 }

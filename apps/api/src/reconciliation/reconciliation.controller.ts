@@ -9,6 +9,7 @@ import { requireScope } from '../auth/access';
 import { Allow, CurrentPrincipal, HISTORY_ROLES, ORGANISING_ROLES, type Principal } from '../auth/principal';
 import { API_PREFIX } from '../http/api-prefix';
 import { CommandCtx } from '../http/command-context.decorator';
+import { hashedId } from '../http/ids';
 import { parseMinPosition } from '../http/min-position';
 import { respond } from '../http/respond';
 import { uploadedSheet } from '../imports/uploaded-sheet';
@@ -57,7 +58,7 @@ export class ReconciliationController {
     const hash = fileHash(buffer);
     const payload: ReconcilePayload = { campaignId: query.campaignId, format, fileName, hash, file: buffer.toString('base64'), principal };
     // One job per statement file and campaign: the same upload again answers that job.
-    const jobId = `reconcile-${query.campaignId}-${hash.slice(0, 32)}`;
+    const jobId = hashedId('reconcile', query.campaignId, hash);
     const { id, created } = await this.jobs.enqueue('reconcile', jobId, payload, { actor: principal.tokenId, orgUnitId: campaign.orgUnitId });
     const job = await this.jobs.get(id);
     reply.header('location', `/${API_PREFIX}/jobs/${encodeURIComponent(id)}`);

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsInt, IsString, Matches, Max, Min } from 'class-validator';
-import { ID_PATTERN, Optional, Text } from '../http/validators';
+import { ID_PATTERN, MultilineText, Optional } from '../http/validators';
 
 /** POST /bank-statements?campaignId=… (the file itself is the multipart body's `file` part). */
 export class BankStatementQueryDto {
@@ -45,6 +45,6 @@ export class ReconciliationMatchDto {
   @IsIn(MATCH_ACTIONS)
   action!: MatchAction;
 
-  @Text(500)
+  @MultilineText(500)
   reason!: string;
 }

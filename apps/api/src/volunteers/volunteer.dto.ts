@@ -1,5 +1,5 @@
 import { IsInt, IsString, Matches, Max, Min } from 'class-validator';
-import { ID_PATTERN, IsCalendarDate, Optional, Text } from '../http/validators';
+import { ID_PATTERN, IsCalendarDate, MultilineText, Optional, Text } from '../http/validators';
 
 export class RegisterVolunteerDto {
   @Optional() @IsString() @Matches(ID_PATTERN)
@@ -18,7 +18,7 @@ export class RegisterVolunteerDto {
 
 /** A verification needs a reason only when the entry lies in a locked month; the reason is then recorded. */
 export class VerifyHoursDto {
-  @Optional() @Text(500)
+  @Optional() @MultilineText(500)
   reason?: string;
 }
 
@@ -36,6 +36,6 @@ export class LogHoursDto {
   @IsInt() @Min(1) @Max(1440)
   minutes!: number;
 
-  @Optional() @Text(500)
+  @Optional() @MultilineText(500)
   description?: string;
 }
