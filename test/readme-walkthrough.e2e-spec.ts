@@ -2,7 +2,7 @@
  * The README's "walk through with curl", run as written: its ```sh block goes through bash and the real curl
  * against the real app on a port, so a path, a field or a placeholder that drifts from the API fails here.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -41,6 +41,14 @@ function answers(stdout: string): Answer[] {
   return found;
 }
 
+const IN_CI = process.env.CI === 'true' || process.env.CI === '1';
+const HAS_CURL = spawnSync('curl', ['--version']).status === 0;
+if (!HAS_CURL && !IN_CI) {
+  console.warn('readme-walkthrough.e2e-spec: curl is missing, so the walkthrough is not run (apt-get install curl to run it).');
+}
+// Under CI a missing curl is a failure, not a skip: the README's promise would go unchecked.
+const itWithCurl = HAS_CURL || IN_CI ? it : it.skip;
+
 describe('the README walkthrough', () => {
   let ledger: LedgerTestApp;
   let api: string;
@@ -60,7 +68,8 @@ describe('the README walkthrough', () => {
     expect(script.replace(TOKEN_PLACEHOLDER, '').match(/<[^>\s]+>/g) ?? []).toEqual([]);
   });
 
-  it('runs top to bottom on an empty ledger, every request answered with success', async () => {
+  itWithCurl('runs top to bottom on an empty ledger, every request answered with success', async () => {
+    if (!HAS_CURL) throw new Error('curl is missing: CI must install it (apt-get install curl) to run the README walkthrough');
     const script = walkthrough();
     const curls = script.split('\n').filter((line) => line.startsWith('curl ')).length;
     const wrapped = [
