@@ -1,3 +1,4 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ACTIVITY_CATEGORIES, VENUE_TYPES, type ActivityCategory, type VenueType } from '@tongxin/domain';
 import { IsIn, IsInt, IsString, Matches, Max, Min } from 'class-validator';
 import { ID_PATTERN, IsCalendarDate, MAX_COUNT, MultilineText, Nullable, Optional, Text } from '../http/validators';
@@ -15,10 +16,12 @@ export class RecordActivityDto {
   @Text(200)
   title!: string;
 
+  @ApiProperty({ enum: ACTIVITY_CATEGORIES })
   @IsIn(ACTIVITY_CATEGORIES)
   category!: ActivityCategory;
 
   /** Where it was held: the "进…" places. */
+  @ApiPropertyOptional({ enum: VENUE_TYPES })
   @Optional() @IsIn(VENUE_TYPES)
   venueType?: VenueType;
 
@@ -47,9 +50,11 @@ export class CorrectActivityDto {
   @Optional() @Text(200)
   title?: string;
 
+  @ApiPropertyOptional({ enum: ACTIVITY_CATEGORIES })
   @Optional() @IsIn(ACTIVITY_CATEGORIES)
   category?: ActivityCategory;
 
+  @ApiPropertyOptional({ enum: VENUE_TYPES, nullable: true })
   @Nullable() @IsIn(VENUE_TYPES)
   venueType?: VenueType | null;
 

@@ -1,3 +1,4 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
   DONATION_KINDS, DONOR_KINDS, PAYMENT_METHODS, type DonationKind, type DonorKind, type PaymentMethod,
 } from '@tongxin/domain';
@@ -12,6 +13,7 @@ export class DonorDto {
   @Text(200)
   name!: string;
 
+  @ApiProperty({ enum: DONOR_KINDS })
   @IsIn(DONOR_KINDS)
   kind!: DonorKind;
 
@@ -44,6 +46,7 @@ export class ReceiveDonationDto {
   @IsObject() @ValidateNested() @Type(() => DonorDto)
   donor!: DonorDto;
 
+  @ApiProperty({ enum: DONATION_KINDS })
   @IsIn(DONATION_KINDS)
   kind!: DonationKind;
 
@@ -54,6 +57,7 @@ export class ReceiveDonationDto {
   @IsCalendarDate()
   receivedOn!: string;
 
+  @ApiPropertyOptional({ enum: PAYMENT_METHODS })
   @Optional() @IsIn(PAYMENT_METHODS)
   method?: PaymentMethod;
 

@@ -1,3 +1,4 @@
+import { ApiProperty } from '@nestjs/swagger';
 import { ORG_UNIT_LEVELS, type OrgUnitLevel } from '@tongxin/domain';
 import { IsIn, IsString, Matches } from 'class-validator';
 import { ID_PATTERN, Optional, Text } from '../http/validators';
@@ -10,6 +11,7 @@ export class RegisterOrgUnitDto {
   @Text(200)
   name!: string;
 
+  @ApiProperty({ enum: ORG_UNIT_LEVELS })
   @IsIn(ORG_UNIT_LEVELS)
   level!: OrgUnitLevel;
 

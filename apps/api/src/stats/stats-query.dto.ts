@@ -1,3 +1,4 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ACTIVITY_CATEGORIES, VENUE_TYPES, type ActivityCategory, type VenueType } from '@tongxin/domain';
 import { IsIn, IsString, Matches } from 'class-validator';
 import { ID_PATTERN, IsCalendarDate, IsInstant, Optional } from '../http/validators';
@@ -22,9 +23,11 @@ export class StatsQueryDto {
   to?: string;
 
   /** Applies to activity figures only; other figures ignore it. */
+  @ApiPropertyOptional({ enum: ACTIVITY_CATEGORIES })
   @Optional() @IsIn(ACTIVITY_CATEGORIES)
   category?: ActivityCategory;
 
+  @ApiPropertyOptional({ enum: VENUE_TYPES })
   @Optional() @IsIn(VENUE_TYPES)
   venueType?: VenueType;
 
@@ -38,6 +41,7 @@ export class StatsQueryDto {
 }
 
 export class BreakdownQueryDto extends StatsQueryDto {
+  @ApiProperty({ enum: BREAKDOWN_DIMENSIONS })
   @IsIn(BREAKDOWN_DIMENSIONS)
   by!: BreakdownBy;
 }
@@ -53,6 +57,7 @@ export class ChangesQueryDto extends StatsQueryDto {
   until?: string;
 
   /** `true`: only changes that touched a locked period (late corrections, and facts that reached a locked month). */
+  @ApiPropertyOptional({ enum: ['true', 'false'] })
   @Optional() @IsIn(['true', 'false'])
   late?: 'true' | 'false';
 

@@ -1,3 +1,4 @@
+import { ApiProperty } from '@nestjs/swagger';
 import { IsIn, IsString, Matches } from 'class-validator';
 import { ROLES, type Role } from '@tongxin/domain';
 import { ID_PATTERN, Optional, Text } from '../http/validators';
@@ -10,6 +11,7 @@ export class IssueTokenDto {
   @Text(200)
   name!: string;
 
+  @ApiProperty({ enum: ROLES })
   @IsIn(ROLES)
   role!: Role;
 
