@@ -1,12 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-
-interface SemVer { version: string }
-// semver (a dependency of several packages here) ships no types, and @types/semver is not installed.
-const semver = require('semver') as {
-  minVersion(range: string): SemVer | null;
-  satisfies(version: SemVer, range: string, options: { includePrerelease: boolean }): boolean;
-};
+import semver from 'semver';
 
 /**
  * package.json promises a Node version; every package `npm ci` installs must run on the oldest one it promises,
