@@ -63,6 +63,9 @@ describe('deciding on an hour entry served at another unit\'s activity', () => {
     const before = await minutesUnder('county-b');
     expect((await as('organiser-city', 'POST', `/volunteers/vol-a/hours/${entryId}/reject`, { reason: '未到场' })).status).toBe(200);
     expect(await minutesUnder('county-b')).toEqual({ logged: before.logged - 30, verified: before.verified - 30 });
+    // The activity's unit finds what moved its figures among its changes.
+    const changes = await as('organiser-b', 'GET', `/stats/changes?minPosition=${await app.head()}`);
+    expect(changes.body.changes).toContainEqual(expect.objectContaining({ kind: 'rejection', entity: expect.objectContaining({ id: entryId }) }));
   });
 
   it('still lets the volunteer\'s organiser decide on an entry without an activity (it counts under the volunteer\'s unit)', async () => {
