@@ -105,6 +105,18 @@ describe('an anonymous donor\'s name over the API', () => {
     }
   });
 
+  it('hides the payer of a line an organiser matched to the anonymous donation and unmatched again', async () => {
+    const file = writeCsv('bank-lines', [{ date: DAY, amount: '1.23', counterparty: '匿名甲' }], 'zh-CN', 'utf-8-bom', ['date', 'amount', 'counterparty']);
+    const job = await app.finished((await app.upload('/bank-statements?campaignId=c', file, 'may.csv')).body.id);
+    const pair = { campaignId: 'c', statementId: job.result.statementId, line: 2, donationId: 'd-anon' };
+    const payerOfLine = async () => (await as('organiser', '/reconciliation?campaignId=c')).body.unmatchedBankLines
+      .find((line: { statementId: string }) => line.statementId === pair.statementId).counterparty;
+    expect(await payerOfLine()).toBe('匿名甲');
+    expect((await app.post('/reconciliation/matches', { ...pair, action: 'match', reason: '核对回单' })).status).toBe(201);
+    expect((await app.post('/reconciliation/matches', { ...pair, action: 'unmatch', reason: '金额不符' })).status).toBe(200);
+    expect(await payerOfLine()).toBeNull();
+  });
+
   it('still shows a named donor to organisers and admins, and to no other role', async () => {
     for (const caller of ['bootstrap', 'admin', 'organiser']) {
       expect((await as(caller, '/donations/d-named')).body.donor.name).toBe(NAMED);
