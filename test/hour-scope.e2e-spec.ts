@@ -59,6 +59,7 @@ describe('deciding on an hour entry served at another unit\'s activity', () => {
 
   it('lets an organiser over both units verify and reject it', async () => {
     const entryId = await entryAtB();
+    const logged = await app.head();
     expect((await as('organiser-city', 'POST', `/volunteers/vol-a/hours/${entryId}/verify`, {})).status).toBe(200);
     const before = await minutesUnder('county-b');
     expect((await as('organiser-city', 'POST', `/volunteers/vol-a/hours/${entryId}/reject`, { reason: '未到场' })).status).toBe(200);
@@ -66,6 +67,10 @@ describe('deciding on an hour entry served at another unit\'s activity', () => {
     // The activity's unit finds what moved its figures among its changes.
     const changes = await as('organiser-b', 'GET', `/stats/changes?minPosition=${await app.head()}`);
     expect(changes.body.changes).toContainEqual(expect.objectContaining({ kind: 'rejection', entity: expect.objectContaining({ id: entryId }) }));
+    // And in its log: the decisions are filed where the entry counts, as the entry itself is.
+    const seenByB = (await as('organiser-b', 'GET', `/events?after=${logged}`)).body.events;
+    expect(seenByB.map((event: { type: string }) => event.type)).toEqual(['HoursVerified', 'HoursRejected']);
+    expect((await as('organiser-a', 'GET', `/events?after=${logged}`)).body.events).toEqual([]);
   });
 
   it('still lets the volunteer\'s organiser decide on an entry without an activity (it counts under the volunteer\'s unit)', async () => {
@@ -82,7 +87,7 @@ describe('logging and reading such entries', () => {
     expect(await app.head()).toBe(before);
   });
 
-  it('shows the entry to the volunteer\'s unit with the volunteer, and to the activity\'s unit in its log and figures only', async () => {
+  it('shows the entry to the volunteer\'s unit with the volunteer, and to the activity\'s unit in its log and figures', async () => {
     const entryId = await entryAtB();
     const volunteer = await as('organiser-a', 'GET', '/volunteers/vol-a');
     expect(volunteer.body.entries).toContainEqual(expect.objectContaining({ entryId, activityId: 'act-b', orgUnitId: 'village-b' }));
