@@ -132,12 +132,19 @@ export interface HoursLogged {
 }
 export interface HoursVerified {
   type: 'HoursVerified';
-  /** `reason` only when the entry lies in a locked period (a late correction must say why); absent otherwise. */
-  data: { volunteerId: string; entryId: string; reason?: string };
+  /**
+   * `reason` only when the entry lies in a locked period (a late correction must say why); absent otherwise.
+   * `orgUnitId`: the unit the entry counts under (see HoursRejected).
+   */
+  data: { volunteerId: string; entryId: string; orgUnitId?: string; reason?: string };
 }
 export interface HoursRejected {
   type: 'HoursRejected';
-  data: { volunteerId: string; entryId: string; reason: string };
+  /**
+   * `orgUnitId`: the unit the entry counts under (its activity's), so the decision is filed in the log where the entry
+   * and the figures it moves are; absent from decisions recorded before it was added (filed under the volunteer's unit).
+   */
+  data: { volunteerId: string; entryId: string; orgUnitId?: string; reason: string };
 }
 /**
  * The volunteer's personal data was erased on request: the key sealing their name and phone is destroyed with it.

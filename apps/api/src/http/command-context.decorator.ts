@@ -1,7 +1,7 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import { createHash, randomUUID } from 'node:crypto';
 import type { Principal } from '../auth/principal';
-import type { CommandContext } from '../ledger/command-context';
+import { callerIdempotencyKey, type CommandContext } from '../ledger/command-context';
 import { badRequest } from './problem';
 
 const IF_MATCH = /^(?:W\/)?"?(-1|\d{1,15})"?$/;
@@ -26,9 +26,10 @@ export function canonicalJson(value: unknown): string {
 }
 
 /**
- * Builds the CommandContext from the request: principal, ids, If-Match, and the Idempotency-Key with a
- * fingerprint of what was asked (method, path, caller, body as sent). The executor answers a known key
- * from its record (the same request) or with 422 (another request), and stores a new key with the events.
+ * Builds the CommandContext from the request: principal, ids, If-Match, and the Idempotency-Key, scoped to the
+ * caller's token, with a fingerprint of what was asked (method, path, caller, body as sent). The executor answers a
+ * known key from its record (the same request) or with 422 (another request), and stores a new key with the events.
+ * The fingerprint's form is the one earlier versions stored, so their records still replay (see earlierRecord).
  */
 export const CommandCtx = createParamDecorator((_: unknown, ctx: ExecutionContext): CommandContext => {
   const request = ctx.switchToHttp().getRequest<CommandRequest>();
@@ -57,7 +58,7 @@ export const CommandCtx = createParamDecorator((_: unknown, ctx: ExecutionContex
     const fingerprint = createHash('sha256')
       .update(`${request.method} ${request.url.split('?')[0]}\n${request.principal.tokenId}\n${canonicalJson(request.body ?? null)}`)
       .digest('hex');
-    idempotency = { key, fingerprint };
+    idempotency = { key: callerIdempotencyKey(request.principal.tokenId, key), fingerprint, unscopedKey: key };
   }
   const commandId = randomUUID();
   return { principal: request.principal, commandId, correlationId: correlationId ?? commandId, ifMatch, idempotency };

@@ -8,7 +8,7 @@ import {
   IdempotencyKeyReusedError, NO_STREAM, WrongExpectedRevisionError, type EventStore, type NewEvent, type RecordedEvent,
   type StreamCondition,
 } from '@tongxin/event-store';
-import { replayedResult, type CommandContext, type CommandResult } from './command-context';
+import { earlierRecord, replayedResult, type CommandContext, type CommandResult } from './command-context';
 import { ContentionError, PreconditionFailedError } from './errors';
 import { evictOldest } from './bounded-map';
 import { KeyedLock } from './keyed-lock';
@@ -140,7 +140,7 @@ export class CommandExecutor {
     const { ctx } = spec;
     // A retry that queued behind its own first attempt must get that answer back, not a decision
     // against the state the first attempt created (which would say "already exists").
-    const earlier = ctx.idempotency && (await this.store.getIdempotencyRecord(ctx.idempotency.key));
+    const earlier = ctx.idempotency && (await earlierRecord(this.store, ctx.idempotency));
     if (earlier && ctx.idempotency) {
       if (earlier.fingerprint !== ctx.idempotency.fingerprint) throw new IdempotencyKeyReusedError(ctx.idempotency.key);
       return replayedResult(earlier.result, earlier.response);

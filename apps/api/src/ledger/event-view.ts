@@ -20,6 +20,14 @@ export const SEES_VOLUNTEER_NAMES: readonly Role[] = ['admin', 'organiser', 'rec
 export const SEES_PHONES: readonly Role[] = ['admin', 'organiser'];
 export const SEES_DONOR_NAMES: readonly Role[] = ['admin', 'organiser'];
 
+/**
+ * Whether `role` may read this donor's name over the API. An anonymous donor's name is read by no role at all, not
+ * even an admin: it stays sealed in the log and leaves it only in the operator's `tongxin export` (docs/privacy.md).
+ */
+export function showsDonorName(role: Role, donor: { anonymous?: unknown } | null | undefined): boolean {
+  return SEES_DONOR_NAMES.includes(role) && donor?.anonymous !== true;
+}
+
 /** The event as `role` may see it: personal fields it may not see are null, and nothing else changes. */
 export function toEventView(event: RecordedEvent, role: Role): EventView {
   return {
@@ -35,12 +43,14 @@ function redactData(type: string, data: Record<string, unknown>, role: Role): Re
     if (!SEES_PHONES.includes(role)) shown.phone = null;
     return shown;
   }
-  if (type === 'DonationReceived' && !SEES_DONOR_NAMES.includes(role)) {
+  if (type === 'DonationReceived') {
     const donor = data.donor as Record<string, unknown> | undefined;
-    return donor ? { ...data, donor: { ...donor, name: null } } : data;
+    return donor && !showsDonorName(role, donor) ? { ...data, donor: { ...donor, name: null } } : data;
   }
-  // Payer names on a bank statement are donors' names as their bank shows them.
-  if (type === 'BankStatementRecorded' && !SEES_DONOR_NAMES.includes(role) && Array.isArray(data.counterparties)) {
+  // Payer names on a bank statement are donors' names as their bank shows them, an anonymous donor's among them once
+  // a line is matched (by a later event) to that donation: the log shows them to no role. The reconciliation report
+  // shows organisers the payers of the lines still open, none that an anonymous donation could be.
+  if (type === 'BankStatementRecorded' && Array.isArray(data.counterparties)) {
     return { ...data, counterparties: data.counterparties.map(() => null) };
   }
   return data;

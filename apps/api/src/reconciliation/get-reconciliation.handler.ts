@@ -1,11 +1,11 @@
 import { IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import {
-  campaignDecider, DomainError, MATCH_METHODS, proposeMatches, reconciliationDecider, streams, type MatchMethod,
+  campaignDecider, DomainError, MATCH_METHODS, lineKey, proposeMatches, reconciliationDecider, streams, type MatchMethod,
 } from '@tongxin/domain';
 import { requireScope } from '../auth/access';
 import type { Principal } from '../auth/principal';
 import { CommandExecutor } from '../ledger/command-executor';
-import { SEES_DONOR_NAMES } from '../ledger/event-view';
+import { SEES_DONOR_NAMES, showsDonorName } from '../ledger/event-view';
 
 export interface UnmatchedDonationView {
   donationId: string; amount: number; receivedOn: string; reference: string | null;
@@ -15,7 +15,10 @@ export interface UnmatchedDonationView {
 
 export interface UnmatchedBankLineView {
   statementId: string; line: number; date: string; amount: number; reference: string | null;
-  /** The payer as the bank names them; null for roles that do not see donor names, and once erased. */
+  /**
+   * The payer as the bank names them; null for roles that do not see donor names, once erased, and when an anonymous
+   * donation is among the line's candidates or was unmatched from it.
+   */
   counterparty: string | null;
   /** Why the matching passes left it, and the donations an organiser might pick from. */
   reason: string; candidates: string[];
@@ -65,6 +68,12 @@ export class GetReconciliationHandler implements IQueryHandler<GetReconciliation
     const matches = Object.fromEntries(MATCH_METHODS.map((method) => [method, 0])) as Record<MatchMethod, number>;
     for (const line of lines) if (line.matched) matches[line.matched.by]++;
     const { unresolved } = proposeMatches(state, donations);
+    const anonymous = new Set(donations.filter((donation) => donation.donor.anonymous).map((donation) => donation.donationId));
+    // Lines once matched to an anonymous donation and unmatched by hand: their payer may well be that donor.
+    const unmatchedFromAnonymous = new Set(Object.keys(state.rejected)
+      .map((pair) => pair.split('|'))
+      .filter(([, donationId]) => anonymous.has(donationId))
+      .map(([line]) => line));
     const why = new Map(unresolved.map((entry) => [`${entry.statementId}#${entry.line}`, entry]));
     const sum = (amounts: number[]) => amounts.reduce((total, amount) => total + amount, 0);
     const bankTotal = sum(lines.map((line) => line.amount));
@@ -78,7 +87,7 @@ export class GetReconciliationHandler implements IQueryHandler<GetReconciliation
         .sort((a, b) => (a.receivedOn === b.receivedOn ? (a.donationId < b.donationId ? -1 : 1) : a.receivedOn < b.receivedOn ? -1 : 1))
         .map((donation) => ({
           donationId: donation.donationId, amount: donation.amount, receivedOn: donation.receivedOn, reference: donation.reference,
-          donorName: seesNames && !donation.donor.anonymous ? (donation.donor.name ?? null) : null,
+          donorName: showsDonorName(principal.role, donation.donor) ? (donation.donor.name ?? null) : null,
         })),
       bankTotal,
       unmatchedBankLines: lines
@@ -88,7 +97,9 @@ export class GetReconciliationHandler implements IQueryHandler<GetReconciliation
           const found = why.get(`${line.statementId}#${line.line}`);
           return {
             statementId: line.statementId, line: line.line, date: line.date, amount: line.amount, reference: line.reference,
-            counterparty: seesNames ? line.counterparty : null,
+            // A line an anonymous donation could be, or was, is one whose payer would name that donor.
+            counterparty: seesNames && !unmatchedFromAnonymous.has(lineKey(line.statementId, line.line))
+              && !found?.candidates.some((id) => anonymous.has(id)) ? line.counterparty : null,
             reason: found?.reason ?? '', candidates: found?.candidates ?? [],
           };
         }),

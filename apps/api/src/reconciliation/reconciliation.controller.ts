@@ -84,7 +84,8 @@ export class ReconciliationController {
     description: 'moneyReceived (money donations as received; refunds apart in moneyRefunded), matched (sum of matched donations), '
       + 'unmatchedDonations, bankTotal (credit lines), unmatchedBankLines (with why the matching left each and its candidate donations), '
       + 'difference = bankTotal − moneyReceived, and matches counted by how they were made. Organisers, admins and analysts in the '
-      + 'campaign\'s scope; donor and payer names show to organisers and admins only. Read from the streams themselves, so '
+      + 'campaign\'s scope; donor and payer names show to organisers and admins only, and never an anonymous donor\'s, nor the '
+      + 'payer of a line an anonymous donation could be or was. Read from the streams themselves, so '
       + '`minPosition` is always met.',
   })
   async report(@Query() query: ReconciliationQueryDto, @CurrentPrincipal() principal: Principal) {

@@ -1,5 +1,5 @@
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { streams, volunteerDecider, type PeriodState, type VolunteerState } from '@tongxin/domain';
+import { streams, volunteerDecider, type HourEntryState, type PeriodState, type VolunteerState } from '@tongxin/domain';
 import type { CommandContext, CommandResult } from '../ledger/command-context';
 import { CommandExecutor, type CommandReads } from '../ledger/command-executor';
 import { requireScope } from '../auth/access';
@@ -28,6 +28,9 @@ export class ReviewHoursHandler implements ICommandHandler<ReviewHoursCommand> {
       streamId: streams.volunteer(volunteerId), decider: volunteerDecider, ctx, id: entryId, status: 200,
       build: async (volunteer, reads) => {
         requireScope(ctx.principal, volunteer.exists ? volunteer.orgPath : null);
+        // The entry counts under its activity's unit: deciding on it changes that unit's figures, so it must lie in scope too.
+        const entry = entryOf(volunteer, entryId);
+        if (entry) requireScope(ctx.principal, entry.orgPath);
         return decision.verify
           ? { type: 'VerifyHours' as const, data: { volunteerId, entryId, reason: decision.reason }, period: await periodOf(volunteer, entryId, reads) }
           : { type: 'RejectHours' as const, data: { volunteerId, entryId, reason: decision.reason } };
@@ -38,6 +41,10 @@ export class ReviewHoursHandler implements ICommandHandler<ReviewHoursCommand> {
 
 /** The lock state of the month the entry was served in; null when there is no such entry. */
 async function periodOf(volunteer: VolunteerState, entryId: string, reads: CommandReads): Promise<PeriodState | null> {
-  const entry = Object.hasOwn(volunteer.entries, entryId) ? volunteer.entries[entryId] : undefined;
+  const entry = entryOf(volunteer, entryId);
   return entry ? reads.periodOf(entry.servedOn) : null;
+}
+
+function entryOf(volunteer: VolunteerState, entryId: string): HourEntryState | undefined {
+  return Object.hasOwn(volunteer.entries, entryId) ? volunteer.entries[entryId] : undefined;
 }

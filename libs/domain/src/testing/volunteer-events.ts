@@ -17,9 +17,10 @@ export function hoursLogged(entryId: string, minutes: number, servedOn = '2024-0
   };
 }
 
-export const hoursVerified = (entryId: string): HoursVerified => ({ type: 'HoursVerified', data: { volunteerId: 'v1', entryId } });
+/** Decisions on entries logged by hoursLogged, which count under xinying. */
+export const hoursVerified = (entryId: string): HoursVerified => ({ type: 'HoursVerified', data: { volunteerId: 'v1', entryId, orgUnitId: 'xinying' } });
 export const hoursRejected = (entryId: string, reason = '未到场'): HoursRejected =>
-  ({ type: 'HoursRejected', data: { volunteerId: 'v1', entryId, reason } });
+  ({ type: 'HoursRejected', data: { volunteerId: 'v1', entryId, orgUnitId: 'xinying', reason } });
 export const volunteerErased = (reason = '本人申请删除个人信息'): VolunteerErased =>
   ({ type: 'VolunteerErased', data: { volunteerId: 'v1', reason } });
 /** The registration as read back after the volunteer's key was destroyed (see libs/privacy). */

@@ -1,4 +1,5 @@
 import type { RegisterVolunteer, RejectHours, VerifyHours } from '../commands';
+import type { HoursLogged } from '../events';
 import { deciderSpec, expectEvolveLeavesInputUnchanged } from '../testing/decider-spec';
 import { noOrgUnit, org } from '../testing/fixtures';
 import { hoursLogged, hoursRejected, hoursVerified, volunteerRegistered } from '../testing/volunteer-events';
@@ -74,6 +75,22 @@ describe('RejectHours', () => {
   });
 });
 
+describe('a decision on an entry served at another unit\'s activity', () => {
+  const atZhijiang: HoursLogged = {
+    type: 'HoursLogged',
+    data: { ...hoursLogged('e1', 60).data, activityId: 'a2', orgUnitId: 'zhijiang', orgPath: [...org.zhijiang.orgPath] },
+  };
+
+  it('is filed under the unit the entry counts under, not the volunteer\'s', () => {
+    spec.given([volunteerRegistered, atZhijiang]).when(verify()).then([
+      { type: 'HoursVerified', data: { volunteerId: 'v1', entryId: 'e1', orgUnitId: 'zhijiang' } },
+    ]);
+    spec.given([volunteerRegistered, atZhijiang]).when(reject()).then([
+      { type: 'HoursRejected', data: { volunteerId: 'v1', entryId: 'e1', orgUnitId: 'zhijiang', reason: '未到场' } },
+    ]);
+  });
+});
+
 describe('volunteer evolve', () => {
   it('starts from a volunteer that does not exist', () => {
     expect(spec.given([]).state()).toEqual({
@@ -120,14 +137,14 @@ describe('reviewing hours in a locked month', () => {
 
   it('verifies with a reason and records it', () => {
     spec.given(logged).when(verifyWith('补录审核')).then([
-      { type: 'HoursVerified', data: { volunteerId: 'v1', entryId: 'e1', reason: '补录审核' } },
+      { type: 'HoursVerified', data: { volunteerId: 'v1', entryId: 'e1', orgUnitId: 'xinying', reason: '补录审核' } },
     ]);
   });
 
   it('verifies without a reason when the lock covers another subtree, and records a reason whenever one is given', () => {
     spec.given(logged).when(verifyWith(null, lockedPeriod(THIS_MONTH, org.zhijiang))).then([hoursVerified('e1')]);
     spec.given(logged).when(verifyWith('复核', null)).then([
-      { type: 'HoursVerified', data: { volunteerId: 'v1', entryId: 'e1', reason: '复核' } },
+      { type: 'HoursVerified', data: { volunteerId: 'v1', entryId: 'e1', orgUnitId: 'xinying', reason: '复核' } },
     ]);
   });
 

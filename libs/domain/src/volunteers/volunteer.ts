@@ -105,7 +105,8 @@ function decideVerify(command: VerifyHours, state: VolunteerState): HoursVerifie
   }
   if (entry.status === 'verified') return [];
   if (reason === null) requireOpenPeriod(command.period, entry.servedOn, entry.orgPath, 'reason');
-  return [{ type: 'HoursVerified', data: reason === null ? { volunteerId, entryId } : { volunteerId, entryId, reason } }];
+  const { orgUnitId } = entry;
+  return [{ type: 'HoursVerified', data: reason === null ? { volunteerId, entryId, orgUnitId } : { volunteerId, entryId, orgUnitId, reason } }];
 }
 
 function decideReject(command: RejectHours, state: VolunteerState): HoursRejected[] {
@@ -114,7 +115,7 @@ function decideReject(command: RejectHours, state: VolunteerState): HoursRejecte
   if (entry.status === 'rejected') {
     throw new DomainError('INVALID_TRANSITION', `hour entry ${entryId} is already rejected`);
   }
-  return [{ type: 'HoursRejected', data: { volunteerId, entryId, reason } }];
+  return [{ type: 'HoursRejected', data: { volunteerId, entryId, orgUnitId: entry.orgUnitId, reason } }];
 }
 
 /** Erasing is recorded once; the person's hours stay, and may still be logged and reviewed. */
