@@ -31,7 +31,7 @@ export class DisburseFundsHandler implements ICommandHandler<DisburseFundsComman
           purpose: body.purpose, paidOn: body.paidOn, beneficiaries: body.beneficiaries ?? 0, activityId: body.activityId ?? null,
         },
         orgUnit: scoped(ctx.principal, await this.executor.orgUnit(body.orgUnitId)),
-        activity: body.activityId ? await this.executor.current(streams.activity(body.activityId), activityDecider) : null,
+        activity: body.activityId ? scoped(ctx.principal, await this.executor.current(streams.activity(body.activityId), activityDecider)) : null,
         period: await reads.periodOf(body.paidOn),
       }),
     });
