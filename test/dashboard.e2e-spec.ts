@@ -111,7 +111,7 @@ describeInBrowser('the web dashboard in Chromium', () => {
       await page.waitForTimeout(800);
       await page.screenshot({ path: join(ARTIFACTS, `dashboard-${name}-${viewport.width}.png`), fullPage: true });
       // Nothing is wider than the screen: a wide table scrolls inside its panel.
-      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(viewport.width);
+      expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(viewport.width);
     }
     await page.setViewportSize(DESKTOP);
   }
@@ -257,7 +257,7 @@ describeInBrowser('the web dashboard in Chromium', () => {
     await page.getByTestId('org-row-zhijiang').click();
     await cards('zhijiang');
     const percentages = async () => (await chartTexts('panel-category')).join(' ').match(/\d+\.\d{2}%/g) ?? [];
-    await page.waitForFunction(() => document.querySelectorAll('[data-testid=panel-category] svg text').length >= 3);
+    await page.locator('[data-testid=panel-category] svg text').nth(2).waitFor({ timeout: 10_000 });
     expect(await percentages()).toEqual(['33.33%', '33.33%', '33.33%']);
     await page.getByTestId('crumb-huaihua').click();
     await cards('huaihua');
