@@ -150,6 +150,7 @@ const ROWS: Row[] = [
   { name: 'POST /tokens (analyst)', allowed: ORGANISERS, ok: 201, request: async (s) => ['POST', '/tokens', { name: '分析员', role: 'analyst', orgUnitId: units[s] }] },
   { name: 'POST /tokens (organiser)', allowed: ['admin'], ok: 201, request: async (s) => ['POST', '/tokens', { name: '组织者', role: 'organiser', orgUnitId: units[s] }] },
   { name: 'DELETE /tokens/{id}', allowed: ORGANISERS, ok: 204, request: async (s) => ['DELETE', `/tokens/${await tokenIn(s)}`] },
+  { name: 'GET /me', allowed: EVERYONE, ok: 200, unscoped: true, request: async () => ['GET', '/me'] },
   { name: 'GET /tokens', allowed: ORGANISERS, ok: 200, unscoped: true, request: async () => ['GET', '/tokens'] },
   { name: 'GET /audit', allowed: ORGANISERS, ok: 200, unscoped: true, request: async () => ['GET', '/audit?actor=admin'] },
   // Units are named by the file's rows, each checked in the job; a file of no rows starts a job that records nothing.

@@ -1,6 +1,9 @@
 import type { LedgerTestApp } from './ledger-app';
 
-/** A city, three counties with townships, one campaign; activities over six months, hours, money, goods and a bank statement. */
+/**
+ * A city, three counties with townships and a village, two campaigns; activities over six months, hours (one in a month
+ * without activities), money, goods and their distribution, and a bank statement.
+ */
 export async function seedDashboardLedger(ledger: LedgerTestApp): Promise<void> {
   const units: [string, string, string, string?][] = [
     ['huaihua', '怀化市', 'city'],
@@ -8,9 +11,12 @@ export async function seedDashboardLedger(ledger: LedgerTestApp): Promise<void> 
     ['xinhuang', '新晃侗族自治县', 'county', 'huaihua'],
     ['gaocun', '高村镇', 'township', 'mayang'], ['lanli', '兰里镇', 'township', 'mayang'],
     ['luoxu', '罗旧镇', 'township', 'zhijiang'], ['bozhou', '波洲镇', 'township', 'xinhuang'],
+    // A village with nothing below it: the drill-down ends there.
+    ['xinying', '新营村', 'village', 'gaocun'],
   ];
   for (const [id, name, level, parentId] of units) await ledger.ok('/org-units', { id, name, level, ...(parentId ? { parentId } : {}) });
   await ledger.ok('/campaigns', { id: 'unity-2026', name: '民族团结进步创建', orgUnitId: 'huaihua' });
+  await ledger.ok('/campaigns', { id: 'rural-2026', name: '乡村振兴帮扶', orgUnitId: 'huaihua' });
   const activities: [string, string, string, string, string, string, number, number][] = [
     ['a01', 'gaocun', '民族团结进步宣讲进村寨', 'lecture', 'community', '2026-06-12', 86, 120],
     ['a02', 'lanli', '苗族银饰文化展', 'exhibition', 'education_base', '2026-06-20', 140, 300],
@@ -29,14 +35,16 @@ export async function seedDashboardLedger(ledger: LedgerTestApp): Promise<void> 
   for (const [id, orgUnitId, name] of [['v1', 'gaocun', '滕小红'], ['v2', 'luoxu', '杨志华'], ['v3', 'bozhou', '吴秀英']]) {
     await ledger.ok('/volunteers', { id, orgUnitId, name });
   }
-  const hours: [string, string, string, string, number, 'verify' | 'reject' | null][] = [
+  const hours: [string, string, string | null, string, number, 'verify' | 'reject' | null][] = [
     ['v1', 'h1', 'a01', '2026-06-12', 120, 'verify'], ['v1', 'h2', 'a07', '2026-10-09', 180, 'verify'],
     ['v1', 'h3', 'a09', '2026-11-14', 240, null], ['v2', 'h1', 'a03', '2026-07-08', 300, 'verify'],
     ['v2', 'h2', 'a10', '2026-11-28', 90, 'reject'], ['v3', 'h1', 'a04', '2026-07-21', 150, 'verify'],
     ['v3', 'h2', 'a08', '2026-10-26', 60, null],
+    // Served in March, at no activity: the trend runs from March, with April and May empty.
+    ['v3', 'h3', null, '2026-03-05', 120, 'verify'],
   ];
   for (const [volunteer, entryId, activityId, servedOn, minutes, review] of hours) {
-    await ledger.ok(`/volunteers/${volunteer}/hours`, { entryId, activityId, servedOn, minutes });
+    await ledger.ok(`/volunteers/${volunteer}/hours`, { entryId, ...(activityId ? { activityId } : {}), servedOn, minutes });
     if (review === 'verify') await ledger.ok(`/volunteers/${volunteer}/hours/${entryId}/verify`);
     if (review === 'reject') await ledger.ok(`/volunteers/${volunteer}/hours/${entryId}/reject`, { reason: '与签到记录不符' });
   }
@@ -54,6 +62,15 @@ export async function seedDashboardLedger(ledger: LedgerTestApp): Promise<void> 
     receivedOn: '2026-09-30', items: [{ description: '大米', quantity: 120, unit: '袋' }],
   });
   await ledger.ok('/donations/d2/refunds', { refundId: 'r1', amount: 18_850, reason: '重复转账退回' });
+  // Goods handed on: 20 bags of the 120 to 20 people.
+  await ledger.ok('/donations/d3/distributions', {
+    distributionId: 'g1', items: [{ index: 0, quantity: 20 }], recipient: { orgUnitId: 'xinhuang' }, beneficiaries: 20, distributedOn: '2026-10-02',
+  });
+  // A large sum recorded on the city itself: the campaign axis runs to tens of millions of yuan, and the city has a row of its own.
+  await ledger.ok('/donations', {
+    id: 'd4', campaignId: 'rural-2026', orgUnitId: 'huaihua', donor: donor('某集团公司'), kind: 'money', amount: 3_000_000_000,
+    receivedOn: '2026-07-01', method: 'bank_transfer',
+  });
   // A bank statement for the campaign: one line matches d1 by reference, one matches nothing.
   const statement = '交易日期,金额（元）,交易流水号,对方户名\r\n2026-06-02,12500.00,BOC-20260602-17,怀化市工商联\r\n2026-08-21,500.00,,个人\r\n';
   const job = await ledger.upload('/bank-statements?campaignId=unity-2026', Buffer.from(statement, 'utf8'), 'statement.csv');

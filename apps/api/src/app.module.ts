@@ -51,6 +51,7 @@ import { MatchDonationHandler } from './reconciliation/match-donation.handler';
 import { ReconciliationController } from './reconciliation/reconciliation.controller';
 import { RecordBankStatementHandler } from './reconciliation/record-bank-statement.handler';
 import { ReportsModule } from './reports/reports.module';
+import { MeController } from './tokens/me.controller';
 import { TokensController } from './tokens/tokens.controller';
 import { TokensModule } from './tokens/tokens.module';
 
@@ -79,7 +80,7 @@ export class AppModule {
       controllers: [
         OrgUnitsController, CampaignsController, ActivitiesController, VolunteersController, DonationsController,
         StatsController, HistoryController, HealthController, PeriodsController, TokensController,
-        AuditController, JobsController, ImportsController, ReconciliationController,
+        AuditController, JobsController, ImportsController, ReconciliationController, MeController,
       ],
       providers: [
         { provide: AdminCredentials, useValue: credentials },

@@ -8,7 +8,12 @@ export interface Figures {
   volunteerParticipations: number; volunteerMinutesLogged: number; volunteerMinutesVerified: number; distinctVolunteers: number;
   moneyReceived: number; moneyRefunded: number; goodsValueReceived: number; fundsRaised: number; disbursed: number; donations: number;
 }
-export interface Totals extends Figures { position: number }
+/**
+ * Goods handed out (GET /stats/totals gains these beside the figures above): distributions counted, their value in 分
+ * where the donation states it, and the people they reached. Absent from an API that does not count them yet.
+ */
+export interface GoodsDistributionFigures { goodsDistributions?: number; goodsDistributedValue?: number; distributionBeneficiaries?: number }
+export interface Totals extends Figures, GoodsDistributionFigures { position: number }
 export interface BreakdownRow extends Figures { key: string | null; label: string }
 export interface Breakdown { rows: BreakdownRow[]; position: number }
 export interface OrgUnit { id: string; name: string; level: string; parentId: string | null; path: string[]; children: string[] }
@@ -20,6 +25,11 @@ export interface ActivityList { activities: ActivityItem[]; next: string | null;
 export interface Reconciliation {
   campaignId: string; moneyReceived: number; moneyRefunded: number; matched: number; bankTotal: number; difference: number;
   unmatchedDonations: unknown[]; unmatchedBankLines: unknown[]; statements: { statementId: string }[];
+}
+
+/** GET /me: the caller's role and the unit its scope starts at (null: the whole ledger). */
+export interface Caller {
+  tokenId: string; role: string; orgUnit: { id: string; name: string; level: string; path: string[] } | null;
 }
 
 export interface SummaryReport { lang: string; text: string; position: number }

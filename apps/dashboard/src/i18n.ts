@@ -13,18 +13,20 @@ const zh = {
   },
   filters: {
     campaign: '创建活动', allCampaigns: '全部创建活动', from: '起始日期', to: '截止日期', asOf: '数据截至',
-    asOfHint: '按此时刻已登记的记录统计', reset: '重置',
+    asOfHint: '按此时刻已登记的记录统计', reset: '重置', datePlaceholder: '年-月-日', dateTimePlaceholder: '年-月-日 时:分:秒',
+    pick: '选择日期', invalidDate: '请输入有效日期，格式为 YYYY-MM-DD', invalidDateTime: '请输入有效时刻，格式为 YYYY-MM-DD HH:mm:ss',
   },
   cards: {
     activitiesHeld: '活动场次', participants: '群众参与 {n} 人次',
     volunteerParticipations: '志愿者参与人次', distinctVolunteers: '志愿者 {n} 人',
     volunteerHours: '志愿服务时长（已核实）', hoursUnit: '小时', hoursLogged: '已登记 {h} 小时（含待核实）',
     fundsRaised: '筹集善款物资', fundsSplit: '善款 {money} · 物资折价 {goods}',
-    beneficiaries: '受益群众', materials: '发放物资 {n} 件',
+    beneficiaries: '受益群众', materials: '发放宣传资料 {n} 份',
+    goodsDistributed: '发放物资', goodsNote: '发放 {n} 次 · 受益 {people} 人',
   },
   charts: {
     trend: '月度趋势', orgUnits: '按组织单位', campaign: '按创建活动', category: '按活动类别', venueType: '按活动场所',
-    drillHint: '点击单位查看下级', noData: '暂无数据',
+    drillHint: '点击单位查看下级', noData: '暂无数据', ownLevel: '{name}（本级）',
   },
   columns: {
     unit: '单位', activities: '活动场次', participations: '志愿者参与人次', hours: '服务时长（小时）', funds: '善款物资',
@@ -62,18 +64,22 @@ const en: typeof zh = {
   },
   filters: {
     campaign: 'Campaign', allCampaigns: 'All campaigns', from: 'From', to: 'To', asOf: 'As of',
-    asOfHint: 'Counts what was recorded by this instant', reset: 'Reset',
+    asOfHint: 'Counts what was recorded by this instant', reset: 'Reset', datePlaceholder: 'YYYY-MM-DD',
+    dateTimePlaceholder: 'YYYY-MM-DD HH:mm:ss', pick: 'Pick a date', invalidDate: 'Enter a real date as YYYY-MM-DD',
+    invalidDateTime: 'Enter a real instant as YYYY-MM-DD HH:mm:ss',
   },
   cards: {
     activitiesHeld: 'Activities held', participants: '{n} participations',
     volunteerParticipations: 'Volunteer participations', distinctVolunteers: '{n} volunteers',
     volunteerHours: 'Volunteer hours (verified)', hoursUnit: 'h', hoursLogged: '{h} h logged (incl. pending)',
     fundsRaised: 'Funds and goods raised', fundsSplit: 'money {money} · goods {goods}',
-    beneficiaries: 'Beneficiaries', materials: '{n} items handed out',
+    beneficiaries: 'Beneficiaries', materials: 'Publicity materials distributed: {n} copy | Publicity materials distributed: {n} copies',
+    goodsDistributed: 'Goods distributed',
+    goodsNote: 'Handed out {n} time · people reached: {people} | Handed out {n} times · people reached: {people}',
   },
   charts: {
     trend: 'Monthly trend', orgUnits: 'By org unit', campaign: 'By campaign', category: 'By category', venueType: 'By venue type',
-    drillHint: 'Click a unit to drill down', noData: 'No data',
+    drillHint: 'Click a unit to drill down', noData: 'No data', ownLevel: '{name} (own level)',
   },
   columns: {
     unit: 'Unit', activities: 'Activities', participations: 'Volunteer participations', hours: 'Hours', funds: 'Funds and goods',
@@ -121,12 +127,4 @@ export function setLocale(locale: Locale): void {
   localStorage.setItem(LOCALE_KEY, locale);
   document.documentElement.lang = locale;
   document.title = i18n.global.t('app.title');
-}
-
-/** '2026-03' → '2026年3月' or 'Mar 2026'. */
-export function monthName(key: string, locale: string): string {
-  const [year, month] = key.split('-').map(Number);
-  if (!year || !month) return key;
-  if (locale === 'zh-CN') return `${year}年${month}月`;
-  return new Intl.DateTimeFormat('en', { month: 'short', year: 'numeric', timeZone: 'UTC' }).format(Date.UTC(year, month - 1, 1));
 }

@@ -1,7 +1,8 @@
 /** The dashboard's state and its reads: one load per change of filter or org unit, the last one wins. */
 import { computed, reactive, ref, shallowRef } from 'vue';
 import {
-  ApiError, apiDownload, apiGet, type ActivityList, type Breakdown, type OrgUnit, type Reconciliation, type SummaryReport, type Totals,
+  ApiError, apiDownload, apiGet, type ActivityList, type Breakdown, type Caller, type OrgUnit, type Reconciliation, type SummaryReport,
+  type Totals,
 } from './api';
 import { localToInstant } from './format';
 
@@ -25,6 +26,8 @@ export function useDashboard(onUnauthorized: (message: string) => void, lang: ()
   /** Names seen in answers, for the activity table's org unit and campaign columns and the campaign picker. */
   const orgNames = reactive(new Map<string, string>());
   const campaignNames = reactive(new Map<string, string>());
+  /** Units known to have units below them (a unit never loses one); the others are asked again on each load. */
+  const parents = shallowRef<ReadonlySet<string>>(new Set());
   const unitId = computed(() => trail.value[trail.value.length - 1].id);
   let sequence = 0;
 
@@ -56,6 +59,9 @@ export function useDashboard(onUnauthorized: (message: string) => void, lang: ()
       const byDimension = Object.fromEntries(DIMENSIONS.map((by, index) => [by, rows[index]])) as Record<Dimension, Breakdown>;
       for (const row of byDimension.orgUnit.rows) if (row.key && row.key !== unitId.value) orgNames.set(row.key, row.label);
       for (const row of byDimension.campaign.rows) if (row.key) campaignNames.set(row.key, row.label);
+      const withChildren = await findParents(byDimension.orgUnit.rows.flatMap((row) => (row.key && row.key !== unitId.value ? [row.key] : [])));
+      if (mine !== sequence) return;
+      parents.value = withChildren;
       totals.value = total;
       breakdowns.value = byDimension;
       activities.value = list;
@@ -116,26 +122,41 @@ export function useDashboard(onUnauthorized: (message: string) => void, lang: ()
     }
   }
 
+  /** Which of these units have units below them: only those get a drill-down arrow. */
+  async function findParents(ids: string[]): Promise<ReadonlySet<string>> {
+    const known = parents.value;
+    const units = await Promise.all(ids.filter((id) => !known.has(id)).map((id) => apiGet<OrgUnit>(`/org-units/${encodeURIComponent(id)}`).catch(() => null)));
+    return new Set([...known, ...units.flatMap((unit) => (unit && unit.children.length > 0 ? [unit.id] : []))]);
+  }
+
   async function nameUnits(ids: string[]): Promise<void> {
     const unknown = [...new Set(ids)].filter((id) => !orgNames.has(id));
     const units = await Promise.all(unknown.map((id) => apiGet<OrgUnit>(`/org-units/${encodeURIComponent(id)}`).catch(() => null)));
     for (const unit of units) if (unit) orgNames.set(unit.id, unit.name);
   }
 
-  /** First load: a ledger with one root (a city) opens on that root rather than on an unnamed scope. */
+  /**
+   * First load, for the token signed in: a token bound to a unit opens on that unit, named; a token over the whole
+   * ledger opens on its single root (a city) when it has one, rather than on an unnamed scope.
+   */
   async function start(): Promise<void> {
     try {
-      const roots = await apiGet<Breakdown>('/stats/breakdown', { by: 'orgUnit' });
-      const keyed = roots.rows.filter((row) => row.key !== null);
-      if (keyed.length === 1 && trail.value.length === 1 && trail.value[0].id === undefined) {
-        const unit = await apiGet<OrgUnit>(`/org-units/${encodeURIComponent(keyed[0].key!)}`);
-        if (unit.parentId === null) trail.value = [{ id: unit.id, name: unit.name, level: unit.level }];
-      }
+      const me = await apiGet<Caller>('/me');
+      const home = me.orgUnit ?? (await singleRoot());
+      trail.value = [home ? { id: home.id, name: home.name, level: home.level } : { id: undefined, name: null }];
+      if (home) orgNames.set(home.id, home.name);
     } catch (caught) {
       failed(caught);
       return;
     }
     await load();
+  }
+
+  async function singleRoot(): Promise<OrgUnit | null> {
+    const roots = (await apiGet<Breakdown>('/stats/breakdown', { by: 'orgUnit' })).rows.filter((row) => row.key !== null);
+    if (roots.length !== 1) return null;
+    const unit = await apiGet<OrgUnit>(`/org-units/${encodeURIComponent(roots[0].key!)}`);
+    return unit.parentId === null ? unit : null;
   }
 
   /** Into a child unit of the one shown: the whole page re-reads under it. */
@@ -159,7 +180,7 @@ export function useDashboard(onUnauthorized: (message: string) => void, lang: ()
   }
 
   return {
-    filters, trail, unitId, totals, breakdowns, activities, reconciliation, summary, loading, error, orgNames, campaignNames,
+    filters, trail, unitId, totals, breakdowns, activities, reconciliation, summary, loading, error, orgNames, campaignNames, parents,
     start, load, drill, up, moreActivities, loadSummary, downloadWorkbook,
   };
 }

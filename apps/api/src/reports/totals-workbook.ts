@@ -60,6 +60,12 @@ function styleHeader(row: ExcelJS.Row): void {
   row.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFE8EEF7' } };
 }
 
+/** An instant as the rest of the workbook reads time, in Beijing time (UTC+8 all year): "2026-12-08 06:06:13". */
+function beijingTime(instant: Date): string {
+  const shifted = new Date(instant.getTime() + 8 * 60 * 60 * 1000).toISOString();
+  return `${shifted.slice(0, 10)} ${shifted.slice(11, 19)}`;
+}
+
 function describe(workbook: ExcelJS.Workbook, input: TotalsWorkbookInput): void {
   const sheet = workbook.addWorksheet('说明');
   sheet.columns = [{ width: 16 }, { width: 60 }];
@@ -71,9 +77,9 @@ function describe(workbook: ExcelJS.Workbook, input: TotalsWorkbookInput): void 
     ['单位', `${input.unitName}（含全部下级单位）`],
     ['创建活动', input.campaignName ?? '全部'],
     ['期间', period],
-    ['数据截至', input.asOf ? `${input.asOf}（账本当时所知）` : wordedDate(input.standsOn, 'zh-CN')],
+    ['数据截至', input.asOf ? `${beijingTime(new Date(input.asOf))}（北京时间，账本当时所知）` : wordedDate(input.standsOn, 'zh-CN')],
     ['账本位置', input.totals.position],
-    ['生成时间', input.generatedAt.toISOString()],
+    ['生成时间', `${beijingTime(input.generatedAt)}（北京时间）`],
     ['金额', '单位为元，由账本以分记录的整数精确换算，保留两位小数'],
     ['时长', '单位为小时，由账本以分钟记录的整数换算'],
     ['口径', '每个单位的数字包含其全部下级单位；作废的活动、被驳回的时长不计入；筹集善款物资 = 收到善款 − 退回善款 + 捐赠物资折价'],

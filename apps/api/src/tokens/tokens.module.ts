@@ -3,6 +3,7 @@ import { openTokenVault, type TokenVault } from '@tongxin/access';
 import { Scope } from '../auth/scope';
 import { TOKEN_VAULT } from '../auth/vault';
 import type { LedgerConfig } from '../config/config';
+import { GetCallerHandler } from './get-caller.handler';
 import { IssueTokenHandler, ListTokensHandler, RevokeTokenHandler } from './tokens.handlers';
 
 /** The vault closes with the application. */
@@ -22,7 +23,7 @@ export class TokensModule {
       module: TokensModule,
       providers: [
         { provide: TOKEN_VAULT, useFactory: () => openTokenVault(config.vaultLocation) },
-        VaultLifecycle, Scope, IssueTokenHandler, RevokeTokenHandler, ListTokensHandler,
+        VaultLifecycle, Scope, IssueTokenHandler, RevokeTokenHandler, ListTokensHandler, GetCallerHandler,
       ],
       exports: [TOKEN_VAULT, Scope],
     };

@@ -79,15 +79,45 @@ describe('chineseYuan: money in 分 worded with 约', () => {
 describe('englishYuan', () => {
   it.each([
     [15_601_234_567, 'about ¥156 million'],
-    [4_878_184_999, 'about ¥48.78 million'],
+    // To the hundred yuan, as 约4878.18万元 and 约12.35万元 are (not to the ten thousand or the thousand).
+    [4_878_184_999, 'about ¥48,781,800'],
+    [12_345_678, 'about ¥123,500'],
+    [1_548_620, 'about ¥15,500'],
+    [99_990_000, '¥999,900'],
     [9_999_999_999, 'about ¥100 million'],
     [15_600_000_000, '¥156 million'],
+    [123_412_345_678, 'about ¥1.234 billion'],
     [876_500, '¥8,765'],
-    [12_345_678, 'about ¥123 thousand'],
-    [99_990_000, 'about ¥1 million'],
+    [37, '¥0.37'],
     [250_000_000_000, '¥2.5 billion'],
   ])('given %i 分, when worded, then "%s"', (fen, wording) => {
     expect(englishYuan(fen)).toBe(wording);
+  });
+});
+
+/** The number a wording states, in yuan or in units counted: "约1.55万元" → 15500, "about ¥1.234 billion" → 1234000000. */
+function stated(wording: string): number {
+  const scale: Record<string, number> = { 万: 1e4, 亿: 1e8, thousand: 1e3, million: 1e6, billion: 1e9, '': 1 };
+  const match = /(\d[\d,.]*)\s*(万|亿|thousand|million|billion|)/.exec(wording)!;
+  return Math.round(Number(match[1].replace(/,/g, '')) * scale[match[2]] * 100) / 100;
+}
+
+describe('the Chinese and English wordings of a figure', () => {
+  const samples = [
+    0, 7, 999, 1_000, 1_823, 9_999, 15_486, 23_456, 99_999, 163_012, 999_999, 1_304_567, 48_781_849, 99_999_999,
+    156_012_345, 1_234_123_456, 2_500_000_000,
+  ];
+
+  it.each(samples.flatMap((value) => [value, value * 100 + 37]))('given %i 分, when worded in each language, then both state the same amount, and both or neither say it is rounded', (fen) => {
+    const [zh, en] = [chineseYuan(fen), englishYuan(fen)];
+    expect([en, stated(en)]).toEqual([en, stated(zh)]);
+    expect(zh.startsWith('约')).toBe(en.startsWith('about '));
+  });
+
+  it.each(samples)('given a count of %i, when worded in each language, then both state the same number, and both or neither say "more"', (count) => {
+    const [zh, en] = [chineseCount(count), englishCount(count)];
+    expect([en, stated(en)]).toEqual([en, stated(zh.replace('余万', '万余'))]);
+    expect(zh.includes('余')).toBe(en.startsWith('over '));
   });
 });
 

@@ -1,7 +1,7 @@
 /**
  * Figures worded as the published campaign reports word them: counts rounded down with 余 ("2.3万余场",
- * "16.3万余人次", "130余万人次", "1820余场次"), money rounded with 约 ("约1.56亿元"), and the same rounding in
- * English ("over 23 thousand", "about ¥156 million"). Integer arithmetic only: money arrives in 分.
+ * "16.3万余人次", "130余万人次", "1820余场次"), money rounded with 约 ("约1.56亿元"), and the same rounding, to the
+ * same step, in English ("over 23 thousand", "about ¥156 million"). Integer arithmetic only: money arrives in 分.
  */
 import { chineseDate, chineseDuration, groupDigits } from '../wording';
 
@@ -93,19 +93,21 @@ export function chineseYuan(fen: number): string {
   return `${approx(100 * YI / 100)}${decimal(roundTo(fen, 100 * YI / 100), 2)}亿元`;
 }
 
-/** Money (分) in report English: "¥8,765", "about ¥123 thousand", "about ¥48.78 million", "about ¥156 million", "about ¥1.56 billion". */
+/**
+ * Money (分) in report English, to the same step as the Chinese (whole yuan below 1万元, hundreds of yuan below 1亿元,
+ * millions of yuan beyond), written the English way: "¥8,765", "about ¥15,500" (约1.55万元), "about ¥48,781,800"
+ * (约4878.18万元), "about ¥156 million" (约1.56亿元), "about ¥1.234 billion" (约12.34亿元).
+ */
 export function englishYuan(fen: number): string {
   const approx = (step: number): string => (fen % step === 0 ? '' : 'about ');
+  if (fen > 0 && fen < 100) return `¥${decimal(fen, 2)}`;
   const yuan = roundTo(fen, 100);
   if (yuan < WAN) return `${approx(100)}¥${groupDigits(yuan)}`;
-  const thousands = roundTo(fen, 100_000);
-  if (thousands < 1_000) return `${approx(100_000)}¥${thousands} thousand`;
-  const millionHundredths = roundTo(fen, 1_000_000);
-  if (millionHundredths < 10_000) return `${approx(1_000_000)}¥${decimal(millionHundredths, 2)} million`;
-  // From 100 million (1亿) on, to the million as the Chinese rounds to the hundredth of a 亿.
-  const millions = roundTo(fen, 100_000_000);
-  if (millions < 1_000) return `${approx(100_000_000)}¥${millions} million`;
-  return `${approx(1_000_000_000)}¥${decimal(roundTo(fen, 1_000_000_000), 2)} billion`;
+  const hundreds = roundTo(fen, 100 * WAN / 100);
+  if (hundreds < YI / 100) return `${approx(100 * WAN / 100)}¥${groupDigits(hundreds * 100)}`;
+  const millions = roundTo(fen, 100 * YI / 100);
+  if (millions < 1_000) return `${approx(100 * YI / 100)}¥${millions} million`;
+  return `${approx(100 * YI / 100)}¥${decimal(millions, 3)} billion`;
 }
 
 /** Minutes as exact hours and minutes: 2474430 → "41,240小时30分钟" / "41,240 h 30 min". */

@@ -93,4 +93,18 @@ describe('summarise', () => {
       + 'verified volunteer service came to over 2 hours (2 h 5 min); funds and goods raised came to ¥5,000.',
     );
   });
+
+  it('given figures of one, when summarised in English, then their nouns are singular', () => {
+    const ones = { activitiesHeld: 1, participants: 1, beneficiaries: 1, volunteerParticipations: 1, volunteerMinutesVerified: 60, fundsRaised: 100, disbursed: 0 };
+    expect(summarise(input({ lang: 'en', totals: ones, categories: [{ label: 'lectures', activitiesHeld: 1 }] })).text).toBe(
+      'As of 3 December 2026, 怀化市 held 1 activity, mostly lectures; participants numbered 1 person-time; volunteers took part 1 time; '
+      + 'verified volunteer service came to 1 hour; funds and goods raised came to ¥1; beneficiaries reached 1 person-time.',
+    );
+  });
+
+  it('given a sum of money, when summarised in each language, then both round it to the same step', () => {
+    const totals = { ...HUAIHUA, fundsRaised: 1_548_620 };
+    expect(summarise(input({ totals })).text).toContain('筹集善款物资约1.55万元（15,486.20元）');
+    expect(summarise(input({ lang: 'en', totals })).text).toContain('funds and goods raised came to about ¥15,500 (¥15,486.20)');
+  });
 });

@@ -85,7 +85,7 @@ function wordFigure(key: keyof SummaryTotals, value: number, lang: ReportLanguag
     const more = value % 60 > 0;
     return zh
       ? { key, value, unit, wording: `${chineseCount(hours, more)}小时`, exact: exactDuration(value, lang) }
-      : { key, value, unit, wording: `${englishCount(hours, more)} hours`, exact: exactDuration(value, lang) };
+      : { key, value, unit, wording: `${englishCount(hours, more)} ${hours === 1 ? 'hour' : 'hours'}`, exact: exactDuration(value, lang) };
   }
   return zh
     ? { key, value, unit, wording: `${chineseCount(value)}${unit}`, exact: `${groupDigits(value)}${unit}` }
@@ -150,18 +150,21 @@ function chineseText(input: SummaryInput, figure: (key: keyof SummaryTotals) => 
 function englishText(input: SummaryInput, figure: (key: keyof SummaryTotals) => SummaryFigure): string {
   const { totals } = input;
   const both = (key: keyof SummaryTotals): string => (figure(key).rounded ? `${figure(key).wording} (${figure(key).exact})` : figure(key).wording);
+  // "1 activity", "2 activities", "over 1 thousand activities": the noun is singular only for exactly one.
+  const counted = (key: keyof SummaryTotals, singular: string, plural: string): string =>
+    `${both(key)} ${figure(key).wording === '1' ? singular : plural}`;
   const campaign = input.campaignName ? ` for the campaign “${input.campaignName}”` : '';
   const clauses = [
     totals.activitiesHeld > 0
-      ? `${input.unitName}${campaign} held ${both('activitiesHeld')} activities${englishActivities(input.categories)}`
+      ? `${input.unitName}${campaign} held ${counted('activitiesHeld', 'activity', 'activities')}${englishActivities(input.categories)}`
       : `${input.unitName}${campaign} has no activities on record`,
   ];
-  if (totals.participants > 0) clauses.push(`participants numbered ${both('participants')} person-times`);
-  if (totals.volunteerParticipations > 0) clauses.push(`volunteers took part ${both('volunteerParticipations')} times`);
+  if (totals.participants > 0) clauses.push(`participants numbered ${counted('participants', 'person-time', 'person-times')}`);
+  if (totals.volunteerParticipations > 0) clauses.push(`volunteers took part ${counted('volunteerParticipations', 'time', 'times')}`);
   if (totals.volunteerMinutesVerified > 0) clauses.push(`verified volunteer service came to ${both('volunteerMinutesVerified')}`);
   if (totals.fundsRaised > 0) clauses.push(`funds and goods raised came to ${both('fundsRaised')}`);
   if (totals.disbursed > 0) clauses.push(`${both('disbursed')} was disbursed`);
-  if (totals.beneficiaries > 0) clauses.push(`beneficiaries reached ${both('beneficiaries')} person-times`);
+  if (totals.beneficiaries > 0) clauses.push(`beneficiaries reached ${counted('beneficiaries', 'person-time', 'person-times')}`);
   return `${period(input)}, ${clauses.join('; ')}.`;
 }
 
