@@ -107,4 +107,12 @@ describe('summarise', () => {
     expect(summarise(input({ totals })).text).toContain('筹集善款物资约1.55万元（15,486.20元）');
     expect(summarise(input({ lang: 'en', totals })).text).toContain('funds and goods raised came to about ¥15,500 (¥15,486.20)');
   });
+
+  it('given verified service under an hour, when summarised, then it is given in minutes, exactly, not as 0余小时', () => {
+    const totals = { ...HUAIHUA, volunteerMinutesVerified: 45 };
+    expect(summarise(input({ totals })).text).toContain('经审核志愿服务时长45分钟，');
+    expect(summarise(input({ lang: 'en', totals })).text).toContain('verified volunteer service came to 45 minutes;');
+    const [figure] = summarise(input({ totals })).figures.filter((f) => f.key === 'volunteerMinutesVerified');
+    expect(figure).toMatchObject({ wording: '45分钟', rounded: false });
+  });
 });

@@ -81,6 +81,12 @@ function wordFigure(key: keyof SummaryTotals, value: number, lang: ReportLanguag
       : { key, value, unit, wording: englishYuan(value), exact: `¥${exactYuan(value)}` };
   }
   if (key === 'volunteerMinutesVerified') {
+    // Under an hour, hours rounded down say "0余小时": the minutes are the figure, and exact.
+    if (value < 60) {
+      return zh
+        ? { key, value, unit, wording: `${value}分钟`, exact: exactDuration(value, lang) }
+        : { key, value, unit, wording: `${value} ${value === 1 ? 'minute' : 'minutes'}`, exact: exactDuration(value, lang) };
+    }
     const hours = Math.floor(value / 60);
     const more = value % 60 > 0;
     return zh
