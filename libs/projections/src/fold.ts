@@ -1,6 +1,6 @@
 import {
   upcast, type ActivityCorrected, type ActivityFacts, type ActivityRecorded, type ActivityVoided, type CampaignLaunched,
-  type DonationReceived, type DonationRefunded, type FundsDisbursed, type HoursLogged, type HoursRejected, type HoursVerified,
+  type DonatedItem, type DonationReceived, type DonationRefunded, type FundsDisbursed, type GoodsDistributed, type HoursLogged, type HoursRejected, type HoursVerified,
   type OrgUnitRegistered, type PeriodLocked, type VolunteerRegistered,
 } from '@tongxin/domain';
 import type { RecordedEvent } from '@tongxin/event-store';
@@ -44,6 +44,16 @@ export interface DisbursementRow {
   disbursement_id: string; campaign_id: string; org_path: string; amount: number; beneficiaries: number;
   activity_id: string | null; paid_on: string;
 }
+/** A goods donation whose units share one value: `amount` 分 over `quantity` units (goodsValuation). */
+export interface GoodsValuationRow { donation_id: string; quantity: number; amount: number }
+export interface DistributionRow {
+  distribution_id: string; donation_id: string; campaign_id: string; org_path: string; beneficiaries: number; distributed_on: string;
+}
+/** One line of a distribution, where and when the distribution counts. */
+export interface DistributionItemRow {
+  distribution_id: string; donation_id: string; item_index: number; campaign_id: string; org_path: string; unit: string;
+  quantity: number; distributed_on: string;
+}
 export interface OrgUnitRow { id: string; name: string; level: string; parent_id: string | null; code: string | null; org_path: string }
 export interface CampaignRow {
   id: string; name: string; org_unit_id: string; org_path: string; starts_on: string | null; ends_on: string | null;
@@ -79,6 +89,9 @@ export interface FactStore<A extends ActivityVersion = ActivityVersion, H extend
   insertDonation(row: DonationRow, pos: number, at: number): void;
   insertRefund(row: RefundRow, pos: number, at: number): void;
   insertDisbursement(row: DisbursementRow, pos: number, at: number): void;
+  /** First registration wins, as for org units: a donation is received once. */
+  insertGoodsValuation(row: GoodsValuationRow, pos: number, at: number): void;
+  insertDistribution(row: DistributionRow, items: readonly DistributionItemRow[], pos: number, at: number): void;
   /** First registration wins (ON CONFLICT DO NOTHING): a replayed registration changes nothing. */
   registerOrgUnit(row: OrgUnitRow, pos: number, at: number): void;
   registerCampaign(row: CampaignRow, pos: number, at: number): void;
@@ -141,6 +154,22 @@ function lateEntry(entity: ChangeSpec['entity'], orgPath: string, side: ChangeSi
  * the store for these keys alone (ReadAllOptions.metadataKeys).
  */
 export const FOLD_METADATA_KEYS: readonly string[] = ['actor', 'schemaVersion'];
+
+/**
+ * The value per unit of a goods donation, when it has one: its lines are lots of one good (the same description and
+ * unit), so the assessed amount spreads evenly over all its units. A donation of different goods (大米 and 棉被) states
+ * no value per item, and its distributions add nothing to goodsDistributedValue.
+ */
+export function goodsValuation(donationId: string, amount: number, items: readonly DonatedItem[]): GoodsValuationRow | undefined {
+  if (items.length === 0) return undefined;
+  const [first] = items;
+  let quantity = 0;
+  for (const item of items) {
+    if (item.description !== first.description || item.unit !== first.unit) return undefined;
+    quantity += item.quantity;
+  }
+  return quantity > 0 ? { donation_id: donationId, quantity, amount } : undefined;
+}
 
 /** Payloads are trusted: the domain decided them and the store recorded them as JSON objects. */
 function dataOf<T>(event: RecordedEvent): T {
@@ -257,6 +286,8 @@ export class LedgerFold {
         const orgPath = this.path(d.orgPath);
         store.insertDonation({ donation_id: d.donationId, campaign_id: d.campaignId, org_path: orgPath, kind: d.kind,
           amount: d.amount, received_on: d.receivedOn }, pos, at);
+        const valuation = d.kind === 'goods' ? goodsValuation(d.donationId, d.amount, d.items) : undefined;
+        if (valuation) store.insertGoodsValuation(valuation, pos, at);
         if (inLockedPeriod(store, d.receivedOn, orgPath)) {
           this.recordChange(store, event, at,
             lateEntry(['donation', d.donationId, null], orgPath, plainSide(d.campaignId, d.receivedOn),
@@ -284,6 +315,17 @@ export class LedgerFold {
         this.recordChange(store, event, at,
           { kind: 'disbursement', entity: ['disbursement', d.disbursementId, null], orgPath, before: side, after: side,
             values: [null, { amount: d.amount, paidOn: d.paidOn, purpose: d.purpose, beneficiaries: d.beneficiaries }], reason: null });
+        return;
+      }
+      case 'GoodsDistributed': {
+        const d = dataOf<GoodsDistributed['data']>(event);
+        const orgPath = this.path(d.orgPath);
+        store.insertDistribution(
+          { distribution_id: d.distributionId, donation_id: d.donationId, campaign_id: d.campaignId, org_path: orgPath,
+            beneficiaries: d.beneficiaries, distributed_on: d.distributedOn },
+          d.items.map((item) => ({ distribution_id: d.distributionId, donation_id: d.donationId, item_index: item.index,
+            campaign_id: d.campaignId, org_path: orgPath, unit: item.unit, quantity: item.quantity, distributed_on: d.distributedOn })),
+          pos, at);
         return;
       }
       case 'PeriodLocked': {

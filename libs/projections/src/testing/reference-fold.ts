@@ -6,6 +6,8 @@ import { emptyFigures, type Figures } from '../types';
 
 interface ActivityState { participants: number; beneficiaries: number; materials: number }
 interface EntryState { volunteerId: string; minutes: number; verified: boolean }
+/** A goods donation as distributions value it: A 分 over Q units of one good (none when its lines differ), c handed out. */
+interface GoodsState { amount: bigint; quantity: bigint | null; handedOut: bigint }
 
 export class ReferenceFold {
   private readonly totals = emptyFigures();
@@ -13,6 +15,7 @@ export class ReferenceFold {
   private readonly entries = new Map<string, EntryState>();
   /** Entries counted per volunteer, for distinct volunteers. */
   private readonly perVolunteer = new Map<string, number>();
+  private readonly goods = new Map<string, GoodsState>();
 
   apply(type: string, data: Record<string, any>): void {
     const t = this.totals;
@@ -70,6 +73,7 @@ export class ReferenceFold {
         if (data.kind === 'money') t.moneyReceived += data.amount;
         else t.goodsValueReceived += data.amount;
         t.donations += 1;
+        if (data.kind === 'goods') this.goods.set(data.donationId, goodsState(data.amount, data.items));
         return;
       case 'DonationRefunded':
         if (data.kind === 'money') t.moneyRefunded += data.amount;
@@ -78,6 +82,17 @@ export class ReferenceFold {
         t.disbursed += data.amount;
         t.disbursementBeneficiaries += data.beneficiaries;
         return;
+      case 'GoodsDistributed': {
+        t.goodsDistributions += 1;
+        t.distributionBeneficiaries += data.beneficiaries;
+        const g = this.goods.get(data.donationId);
+        if (!g) return;
+        // Exact in BigInt: the first c units are worth ⌊A·c/Q⌋, each distribution the growth of that.
+        const before = g.handedOut;
+        for (const item of data.items) g.handedOut += BigInt(item.quantity);
+        if (g.quantity !== null) t.goodsDistributedValue += Number((g.amount * g.handedOut) / g.quantity - (g.amount * before) / g.quantity);
+        return;
+      }
       default:
     }
   }
@@ -96,4 +111,11 @@ export class ReferenceFold {
     this.totals.beneficiaries += sign * a.beneficiaries;
     this.totals.materialsDistributed += sign * a.materials;
   }
+}
+
+/** Lots of one good (same description and unit) share a value per unit; different goods give none. */
+function goodsState(amount: number, items: { description: string; unit: string; quantity: number }[]): GoodsState {
+  const same = items.length > 0 && items.every((item) => item.description === items[0].description && item.unit === items[0].unit);
+  const quantity = items.reduce((total, item) => total + BigInt(item.quantity), 0n);
+  return { amount: BigInt(amount), quantity: same && quantity > 0n ? quantity : null, handedOut: 0n };
 }
