@@ -218,4 +218,39 @@ describe('goods distributions', () => {
     expect(locked.body.errors).toEqual([{ path: 'distributedOn', message: expect.any(String) }]);
     expect((await ledger.post('/donations/g4/distributions', distribution([{ index: 0, quantity: 1 }], { distributedOn: lastMonth }))).status).toBe(201);
   });
+
+  it('Given 20 bags of rice handed to 20 people Then the goods figures and their breakdowns move, and the activity and disbursement figures do not', async () => {
+    const read = async (path: string, position: number) => (await ledger.get(`${path}${path.includes('?') ? '&' : '?'}minPosition=${position}`)).body;
+    const rice = await ledger.ok('/donations', goods('rice', { amount: 100_000, items: [{ description: '大米', quantity: 30, unit: '袋' }] }));
+    const before = await read('/stats/totals?orgUnitId=county-a', rice.position);
+    const unitsBefore = await read('/stats/breakdown?by=goodsUnit&orgUnitId=county-a', rice.position);
+    // A millisecond back: the distribution is recorded strictly after it.
+    const instant = new Date(Date.now() - 1).toISOString();
+
+    const handed = await ledger.ok('/donations/rice/distributions',
+      distribution([{ index: 0, quantity: 20 }], { recipient: { orgUnitId: 'village-a2' }, beneficiaries: 20 }), as('organiser'));
+    const after = await read('/stats/totals?orgUnitId=county-a', handed.position);
+    // 20 of 30 bags worth 100,000 分: ⌊100,000 × 20 / 30⌋.
+    expect(after).toEqual({
+      ...before, goodsDistributions: before.goodsDistributions + 1, goodsDistributedValue: before.goodsDistributedValue + 66_666,
+      distributionBeneficiaries: before.distributionBeneficiaries + 20, position: handed.position,
+    });
+    expect(before.goodsDistributions).toBeGreaterThan(0);
+
+    const bags = (rows: { key: string | null; goodsQuantity: number; goodsDistributedValue: number }[]) => rows.find((row) => row.key === '袋')!;
+    const unitsAfter = await read('/stats/breakdown?by=goodsUnit&orgUnitId=county-a', handed.position);
+    expect(bags(unitsAfter.rows)).toMatchObject({
+      label: '袋', goodsQuantity: bags(unitsBefore.rows).goodsQuantity + 20,
+      goodsDistributedValue: bags(unitsBefore.rows).goodsDistributedValue + 66_666,
+    });
+    expect(unitsAfter.rows.find((row: { key: string | null }) => row.key === '床')).toMatchObject({ goodsQuantity: 30 + 5, goodsDistributedValue: 0 });
+    const villages = await read('/stats/breakdown?by=orgUnit&orgUnitId=county-a', handed.position);
+    expect(villages.rows.find((row: { key: string }) => row.key === 'village-a2')).toMatchObject({ distributionBeneficiaries: 40 + 20 });
+    const month = (await read(`/stats/breakdown?by=month&campaignId=c1&from=${TODAY}&to=${TODAY}`, handed.position)).rows;
+    expect(month).toEqual([expect.objectContaining({ key: TODAY.slice(0, 7), goodsDistributions: after.goodsDistributions - 1 })]);
+
+    // As the ledger knew it before: unchanged.
+    expect(await read(`/stats/totals?orgUnitId=county-a&asOf=${encodeURIComponent(instant)}`, handed.position))
+      .toMatchObject({ goodsDistributions: before.goodsDistributions, goodsDistributedValue: before.goodsDistributedValue });
+  });
 });
