@@ -127,7 +127,8 @@ const CHANGE_LABELS: Record<string, string> = {
 };
 
 function changesTable(page: ChangesPage): string {
-  const values = (v: Record<string, unknown> | null) => (v === null ? '—' : Object.entries(v).map(([k, x]) => `${k}=${String(x)}`).join(' '));
+  const values = (v: Record<string, unknown> | null) => (v === null ? '—' : Object.entries(v)
+    .map(([k, x]) => `${k}=${typeof x === 'object' && x !== null ? JSON.stringify(x) : String(x)}`).join(' '));
   const rows = page.changes.map((c) => [String(c.position), c.recordedAt, CHANGE_LABELS[c.kind] ?? c.kind, `${c.entity.type} ${c.entity.id}`,
     values(c.before), values(c.after), c.reason ?? '', c.actor ?? '', c.lockedPeriod ? `${c.lockedPeriod.month} ${c.lockedPeriod.orgUnitId}` : '']);
   const next = page.next === null ? '' : `，下一页 --after ${page.next}`;

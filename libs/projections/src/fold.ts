@@ -326,6 +326,11 @@ export class LedgerFold {
           d.items.map((item) => ({ distribution_id: d.distributionId, donation_id: d.donationId, item_index: item.index,
             campaign_id: d.campaignId, org_path: orgPath, unit: item.unit, quantity: item.quantity, distributed_on: d.distributedOn })),
           pos, at);
+        if (inLockedPeriod(store, d.distributedOn, orgPath)) {
+          this.recordChange(store, event, at,
+            lateEntry(['distribution', d.distributionId, d.donationId], orgPath, plainSide(d.campaignId, d.distributedOn),
+              { items: d.items, beneficiaries: d.beneficiaries, distributedOn: d.distributedOn }));
+        }
         return;
       }
       case 'PeriodLocked': {
