@@ -253,4 +253,15 @@ describe('goods distributions', () => {
     expect(await read(`/stats/totals?orgUnitId=county-a&asOf=${encodeURIComponent(instant)}`, handed.position))
       .toMatchObject({ goodsDistributions: before.goodsDistributions, goodsDistributedValue: before.goodsDistributedValue });
   });
+
+  it('describes the goods figures in the OpenAPI answers of the totals and the breakdowns', async () => {
+    const { schemas } = (await ledger.request('GET', '/docs-json', undefined, { authorization: '' })).body.components;
+    for (const figure of ['goodsDistributions', 'goodsDistributedValue', 'distributionBeneficiaries', 'materialsDistributed']) {
+      expect(schemas.TotalsDto.properties[figure]).toMatchObject({ type: 'integer', description: expect.any(String) });
+      expect(schemas.BreakdownRowDto.properties[figure]).toMatchObject({ type: 'integer' });
+    }
+    expect(schemas.TotalsDto.properties.materialsDistributed.description).toMatch(/Publicity materials distributed/);
+    expect(schemas.BreakdownRowDto.properties.goodsQuantity).toMatchObject({ type: 'integer' });
+    expect(schemas.BreakdownRowDto.required).not.toContain('goodsQuantity');
+  });
 });
