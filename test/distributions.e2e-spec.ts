@@ -254,7 +254,30 @@ describe('goods distributions', () => {
       .toMatchObject({ goodsDistributions: before.goodsDistributions, goodsDistributedValue: before.goodsDistributedValue });
   });
 
-  it('describes the goods figures in the OpenAPI answers of the totals and the breakdowns', async () => {
+  it('values the goods handed out by each line\'s value where the donation states one, and refuses values that do not add up', async () => {
+    const lines = [{ description: '大米', quantity: 20, unit: '袋', value: 30_000 }, { description: '棉被', quantity: 10, unit: '床', value: 20_000 }];
+    const valued = await ledger.ok('/donations', goods('valued', { amount: 50_000, items: lines }));
+    const before = (await ledger.get(`/stats/totals?orgUnitId=county-a&minPosition=${valued.position}`)).body;
+    expect((await ledger.get('/donations/valued')).body.items).toEqual([
+      { index: 0, description: '大米', unit: '袋', value: 30_000, received: 20, distributed: 0, remaining: 20 },
+      { index: 1, description: '棉被', unit: '床', value: 20_000, received: 10, distributed: 0, remaining: 10 },
+    ]);
+    const handed = await ledger.ok('/donations/valued/distributions', distribution([{ index: 0, quantity: 10 }, { index: 1, quantity: 3 }]));
+    const after = (await ledger.get(`/stats/totals?orgUnitId=county-a&minPosition=${handed.position}`)).body;
+    // ⌊30,000 × 10 / 20⌋ + ⌊20,000 × 3 / 10⌋.
+    expect(after.goodsDistributedValue - before.goodsDistributedValue).toBe(15_000 + 6_000);
+
+    const unbalanced = await expectRefused(() => ledger.post('/donations', goods('unbalanced', { amount: 50_000,
+      items: [lines[0], { ...lines[1], value: 19_999 }] })), 422, 'INVALID_VALUE');
+    expect(unbalanced.body.errors).toEqual([{ path: 'items', message: expect.stringContaining('49999') }]);
+    const partial = await expectRefused(() => ledger.post('/donations', goods('partial', { items: [lines[0], { ...lines[1], value: undefined }] })),
+      422, 'INVALID_VALUE');
+    expect(partial.body.errors).toEqual([{ path: 'items[1].value', message: expect.any(String) }]);
+    const bad = await expectRefused(() => ledger.post('/donations', goods('bad', { items: [{ ...lines[0], value: -1 }, { ...lines[1], value: '2' }] })), 400);
+    expect(bad.body.errors.map((error: { path: string }) => error.path).sort()).toEqual(['items[0].value', 'items[1].value']);
+  });
+
+    it('describes the goods figures in the OpenAPI answers of the totals and the breakdowns', async () => {
     const { schemas } = (await ledger.request('GET', '/docs-json', undefined, { authorization: '' })).body.components;
     for (const figure of ['goodsDistributions', 'goodsDistributedValue', 'distributionBeneficiaries', 'materialsDistributed']) {
       expect(schemas.TotalsDto.properties[figure]).toMatchObject({ type: 'integer', description: expect.any(String) });

@@ -83,7 +83,7 @@ class SqliteFactStore implements FactStore<OpenActivity, OpenEntry> {
   }
 
   insertGoodsValuation(v: GoodsValuationRow, pos: number, at: number): void {
-    this.sql.insertGoodsValuation.run(v.donation_id, v.quantity, v.amount, pos, at);
+    this.sql.insertGoodsValuation.run(v.donation_id, v.item_index, v.lot, v.quantity, v.amount, pos, at);
   }
 
   insertDistribution(d: DistributionRow, items: readonly DistributionItemRow[], pos: number, at: number): void {

@@ -44,8 +44,11 @@ export interface DisbursementRow {
   disbursement_id: string; campaign_id: string; org_path: string; amount: number; beneficiaries: number;
   activity_id: string | null; paid_on: string;
 }
-/** A goods donation whose units share one value: `amount` 分 over `quantity` units (goodsValuation). */
-export interface GoodsValuationRow { donation_id: string; quantity: number; amount: number }
+/**
+ * A line of a goods donation in a lot of units that share one value: `amount` 分 over `quantity` units (goodsValuations).
+ * The lines of one lot carry the same `lot`, `quantity` and `amount`.
+ */
+export interface GoodsValuationRow { donation_id: string; item_index: number; lot: number; quantity: number; amount: number }
 export interface DistributionRow {
   distribution_id: string; donation_id: string; campaign_id: string; org_path: string; beneficiaries: number; distributed_on: string;
 }
@@ -156,19 +159,22 @@ function lateEntry(entity: ChangeSpec['entity'], orgPath: string, side: ChangeSi
 export const FOLD_METADATA_KEYS: readonly string[] = ['actor', 'schemaVersion'];
 
 /**
- * The value per unit of a goods donation, when it has one: its lines are lots of one good (the same description and
- * unit), so the assessed amount spreads evenly over all its units. A donation of different goods (大米 and 棉被) states
- * no value per item, and its distributions add nothing to goodsDistributedValue.
+ * The lots of a goods donation whose units share a value: each line that states its value is a lot of its own; a
+ * donation of one good (its lines the same description and unit: one line, or several lots of 大米) is one lot, its
+ * assessed amount over all its units. A donation of different goods without values per line has none: its
+ * distributions add nothing to goodsDistributedValue.
  */
-export function goodsValuation(donationId: string, amount: number, items: readonly DonatedItem[]): GoodsValuationRow | undefined {
-  if (items.length === 0) return undefined;
+export function goodsValuations(donationId: string, amount: number, items: readonly DonatedItem[]): GoodsValuationRow[] {
+  if (items.length > 0 && items.every((item) => item.value !== undefined)) {
+    return items.map((item, index) => ({ donation_id: donationId, item_index: index, lot: index, quantity: item.quantity, amount: item.value! }));
+  }
   const [first] = items;
   let quantity = 0;
   for (const item of items) {
-    if (item.description !== first.description || item.unit !== first.unit) return undefined;
+    if (item.description !== first.description || item.unit !== first.unit) return [];
     quantity += item.quantity;
   }
-  return quantity > 0 ? { donation_id: donationId, quantity, amount } : undefined;
+  return items.map((_, index) => ({ donation_id: donationId, item_index: index, lot: 0, quantity, amount }));
 }
 
 /** Payloads are trusted: the domain decided them and the store recorded them as JSON objects. */
@@ -286,8 +292,7 @@ export class LedgerFold {
         const orgPath = this.path(d.orgPath);
         store.insertDonation({ donation_id: d.donationId, campaign_id: d.campaignId, org_path: orgPath, kind: d.kind,
           amount: d.amount, received_on: d.receivedOn }, pos, at);
-        const valuation = d.kind === 'goods' ? goodsValuation(d.donationId, d.amount, d.items) : undefined;
-        if (valuation) store.insertGoodsValuation(valuation, pos, at);
+        if (d.kind === 'goods') for (const lot of goodsValuations(d.donationId, d.amount, d.items)) store.insertGoodsValuation(lot, pos, at);
         if (inLockedPeriod(store, d.receivedOn, orgPath)) {
           this.recordChange(store, event, at,
             lateEntry(['donation', d.donationId, null], orgPath, plainSide(d.campaignId, d.receivedOn),

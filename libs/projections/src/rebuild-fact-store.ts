@@ -173,7 +173,7 @@ export class RebuildFactStore implements FactStore<HeldActivity, RebuildEntry> {
   }
 
   insertGoodsValuation(v: GoodsValuationRow, pos: number, at: number): void {
-    this.row('insertGoodsValuation', [v.donation_id, v.quantity, v.amount, pos, at]);
+    this.row('insertGoodsValuation', [v.donation_id, v.item_index, v.lot, v.quantity, v.amount, pos, at]);
   }
 
   insertDistribution(d: DistributionRow, items: readonly DistributionItemRow[], pos: number, at: number): void {

@@ -83,11 +83,11 @@ CREATE TABLE IF NOT EXISTS disbursements (
   beneficiaries INTEGER NOT NULL, activity_id TEXT, paid_on TEXT NOT NULL,
   known_from_pos INTEGER NOT NULL, known_from_at INTEGER NOT NULL);
 
--- Goods handed on (fact-tables.ts values them): one row per distribution, one per line of it, and the value per unit
--- of each goods donation that has one (fold.ts: goodsValuation).
+-- Goods handed on (fact-tables.ts values them): one row per distribution, one per line of it, and one per line of a
+-- goods donation with a value per unit, naming the lot of units that share it (fold.ts: goodsValuations).
 CREATE TABLE IF NOT EXISTS goods_valuations (
-  donation_id TEXT PRIMARY KEY, quantity INTEGER NOT NULL, amount INTEGER NOT NULL,
-  known_from_pos INTEGER NOT NULL, known_from_at INTEGER NOT NULL);
+  donation_id TEXT NOT NULL, item_index INTEGER NOT NULL, lot INTEGER NOT NULL, quantity INTEGER NOT NULL, amount INTEGER NOT NULL,
+  known_from_pos INTEGER NOT NULL, known_from_at INTEGER NOT NULL, PRIMARY KEY (donation_id, item_index));
 CREATE TABLE IF NOT EXISTS distributions (
   distribution_id TEXT NOT NULL, donation_id TEXT NOT NULL, campaign_id TEXT NOT NULL, org_path TEXT NOT NULL,
   beneficiaries INTEGER NOT NULL, distributed_on TEXT NOT NULL, known_from_pos INTEGER NOT NULL, known_from_at INTEGER NOT NULL);

@@ -77,7 +77,8 @@ const REFUND_COLUMNS: Columns = [['refund_id', 'text'], ['donation_id', 'text'],
   ['kind', 'text'], ['amount', 'bigint'], ['refunded_on', 'text'], ...KNOWN_FROM];
 const DISBURSEMENT_COLUMNS: Columns = [['disbursement_id', 'text'], ['campaign_id', 'text'], ['org_path', 'text'],
   ['amount', 'bigint'], ['beneficiaries', 'integer'], ['activity_id', 'text'], ['paid_on', 'text'], ...KNOWN_FROM];
-const GOODS_VALUATION_COLUMNS: Columns = [['donation_id', 'text'], ['quantity', 'bigint'], ['amount', 'bigint'], ...KNOWN_FROM];
+const GOODS_VALUATION_COLUMNS: Columns = [['donation_id', 'text'], ['item_index', 'integer'], ['lot', 'integer'], ['quantity', 'bigint'],
+  ['amount', 'bigint'], ...KNOWN_FROM];
 const DISTRIBUTION_COLUMNS: Columns = [['distribution_id', 'text'], ['donation_id', 'text'], ['campaign_id', 'text'],
   ['org_path', 'text'], ['beneficiaries', 'integer'], ['distributed_on', 'text'], ...KNOWN_FROM];
 const DISTRIBUTION_ITEM_COLUMNS: Columns = [['distribution_id', 'text'], ['donation_id', 'text'], ['item_index', 'integer'],
@@ -372,7 +373,7 @@ export class PostgresBatch implements FactStore<BatchActivity, BatchHours> {
     await copyRows(client, 'disbursements', namesOf(DISBURSEMENT_COLUMNS), this.disbursements);
     await copyRows(client, 'distributions', namesOf(DISTRIBUTION_COLUMNS), this.distributions);
     await copyRows(client, 'distribution_items', namesOf(DISTRIBUTION_ITEM_COLUMNS), this.distributionItems);
-    await insertRows(client, 'goods_valuations', GOODS_VALUATION_COLUMNS, this.goodsValuations, 'ON CONFLICT (donation_id) DO NOTHING');
+    await insertRows(client, 'goods_valuations', GOODS_VALUATION_COLUMNS, this.goodsValuations, 'ON CONFLICT (donation_id, item_index) DO NOTHING');
     await insertRows(client, 'org_units', ORG_UNIT_COLUMNS, [...this.orgUnits.values()], 'ON CONFLICT (id) DO NOTHING');
     await insertRows(client, 'campaigns', CAMPAIGN_COLUMNS, [...this.campaigns.values()], 'ON CONFLICT (id) DO NOTHING');
     await insertRows(client, 'volunteers', VOLUNTEER_COLUMNS, [...this.volunteers.values()], 'ON CONFLICT (id) DO NOTHING');

@@ -53,8 +53,8 @@ CREATE TABLE IF NOT EXISTS disbursements (
   known_from_pos bigint NOT NULL, known_from_at bigint NOT NULL);
 
 CREATE TABLE IF NOT EXISTS goods_valuations (
-  donation_id text PRIMARY KEY, quantity bigint NOT NULL, amount bigint NOT NULL,
-  known_from_pos bigint NOT NULL, known_from_at bigint NOT NULL);
+  donation_id text NOT NULL, item_index integer NOT NULL, lot integer NOT NULL, quantity bigint NOT NULL, amount bigint NOT NULL,
+  known_from_pos bigint NOT NULL, known_from_at bigint NOT NULL, PRIMARY KEY (donation_id, item_index));
 CREATE TABLE IF NOT EXISTS distributions (
   distribution_id text NOT NULL, donation_id text NOT NULL, campaign_id text NOT NULL, org_path text ${C} NOT NULL,
   beneficiaries integer NOT NULL, distributed_on text ${C} NOT NULL, known_from_pos bigint NOT NULL, known_from_at bigint NOT NULL);

@@ -6,8 +6,8 @@ import { emptyFigures, type Figures } from '../types';
 
 interface ActivityState { participants: number; beneficiaries: number; materials: number }
 interface EntryState { volunteerId: string; minutes: number; verified: boolean }
-/** A goods donation as distributions value it: A 分 over Q units of one good (none when its lines differ), c handed out. */
-interface GoodsState { amount: bigint; quantity: bigint | null; handedOut: bigint }
+/** A lot of a goods donation as distributions value it: A 分 over Q units, c of them handed out so far. */
+interface Lot { amount: bigint; quantity: bigint; handedOut: bigint }
 
 export class ReferenceFold {
   private readonly totals = emptyFigures();
@@ -15,7 +15,8 @@ export class ReferenceFold {
   private readonly entries = new Map<string, EntryState>();
   /** Entries counted per volunteer, for distinct volunteers. */
   private readonly perVolunteer = new Map<string, number>();
-  private readonly goods = new Map<string, GoodsState>();
+  /** Goods donation → the lot of each item (undefined: not valued per unit). */
+  private readonly goods = new Map<string, (Lot | undefined)[]>();
 
   apply(type: string, data: Record<string, any>): void {
     const t = this.totals;
@@ -73,7 +74,7 @@ export class ReferenceFold {
         if (data.kind === 'money') t.moneyReceived += data.amount;
         else t.goodsValueReceived += data.amount;
         t.donations += 1;
-        if (data.kind === 'goods') this.goods.set(data.donationId, goodsState(data.amount, data.items));
+        if (data.kind === 'goods') this.goods.set(data.donationId, lotsOf(data.amount, data.items));
         return;
       case 'DonationRefunded':
         if (data.kind === 'money') t.moneyRefunded += data.amount;
@@ -85,12 +86,15 @@ export class ReferenceFold {
       case 'GoodsDistributed': {
         t.goodsDistributions += 1;
         t.distributionBeneficiaries += data.beneficiaries;
-        const g = this.goods.get(data.donationId);
-        if (!g) return;
-        // Exact in BigInt: the first c units are worth ⌊A·c/Q⌋, each distribution the growth of that.
-        const before = g.handedOut;
-        for (const item of data.items) g.handedOut += BigInt(item.quantity);
-        if (g.quantity !== null) t.goodsDistributedValue += Number((g.amount * g.handedOut) / g.quantity - (g.amount * before) / g.quantity);
+        const lots = this.goods.get(data.donationId);
+        for (const item of data.items) {
+          const lot = lots?.[item.index];
+          if (!lot) continue;
+          // Exact in BigInt: the first c units of a lot are worth ⌊A·c/Q⌋, each line the growth of that.
+          const before = (lot.amount * lot.handedOut) / lot.quantity;
+          lot.handedOut += BigInt(item.quantity);
+          t.goodsDistributedValue += Number((lot.amount * lot.handedOut) / lot.quantity - before);
+        }
         return;
       }
       default:
@@ -113,9 +117,12 @@ export class ReferenceFold {
   }
 }
 
-/** Lots of one good (same description and unit) share a value per unit; different goods give none. */
-function goodsState(amount: number, items: { description: string; unit: string; quantity: number }[]): GoodsState {
-  const same = items.length > 0 && items.every((item) => item.description === items[0].description && item.unit === items[0].unit);
-  const quantity = items.reduce((total, item) => total + BigInt(item.quantity), 0n);
-  return { amount: BigInt(amount), quantity: same && quantity > 0n ? quantity : null, handedOut: 0n };
+/** Lines valued one by one are lots of their own; lines of one good (same description and unit) share one lot. */
+function lotsOf(amount: number, items: { description: string; unit: string; quantity: number; value?: number }[]): (Lot | undefined)[] {
+  if (items.length > 0 && items.every((item) => item.value !== undefined)) {
+    return items.map((item) => ({ amount: BigInt(item.value!), quantity: BigInt(item.quantity), handedOut: 0n }));
+  }
+  if (items.length === 0 || !items.every((item) => item.description === items[0].description && item.unit === items[0].unit)) return [];
+  const lot: Lot = { amount: BigInt(amount), quantity: items.reduce((total, item) => total + BigInt(item.quantity), 0n), handedOut: 0n };
+  return items.map(() => lot);
 }

@@ -2,8 +2,8 @@
  * A deterministic, realistic ledger for restart tests and the replay benchmark: a Huaihua-sized tree
  * (1 city, 13 counties, 260 townships, 2,600 villages), campaigns at city and county level, and a mix of
  * events close to a real year: activities ~25%, hour entries ~60% (logged, verified, rejected),
- * corrections (some moving campaigns), voids, donations (goods of one kind, in lots or mixed), refunds, disbursements and
- * distributions of the goods.
+ * corrections (some moving campaigns), voids, donations (goods of one kind, in lots, valued per line or mixed), refunds,
+ * disbursements and distributions of the goods.
  * Every event is one the domain would accept (no overdrawn campaign, no hours on a void activity).
  */
 import type { RecordedEvent } from '../../../event-store/src/event-store';
@@ -24,12 +24,16 @@ function prng(seed: number): () => number {
 const CATEGORIES = ['lecture', 'public_welfare', 'performance', 'training', 'home_visit', 'festival', 'sports', 'knowledge_test', 'volunteer_service', 'meeting'];
 const VENUES = ['agency', 'township', 'community', 'enterprise', 'school', 'religious_site', 'household', 'online', null];
 
-/** Goods donations: one item, lots of one good (valued per unit), or different goods (no value per unit). */
-const GOODS = [
-  [{ description: '大米', quantity: 20, unit: '袋' }],
-  [{ description: '大米', quantity: 20, unit: '袋' }],
-  [{ description: '大米', quantity: 12, unit: '袋' }, { description: '大米', quantity: 8, unit: '袋' }],
-  [{ description: '大米', quantity: 20, unit: '袋' }, { description: '棉被', quantity: 5, unit: '床' }],
+/** Goods donations of `amount`: one item, lots of one good, different goods valued per line, or not valued per unit. */
+const GOODS: ((amount: number) => { description: string; quantity: number; unit: string; value?: number }[])[] = [
+  () => [{ description: '大米', quantity: 20, unit: '袋' }],
+  () => [{ description: '大米', quantity: 20, unit: '袋' }],
+  () => [{ description: '大米', quantity: 12, unit: '袋' }, { description: '大米', quantity: 8, unit: '袋' }],
+  (amount) => [
+    { description: '大米', quantity: 20, unit: '袋', value: Math.floor(amount * 0.6) },
+    { description: '棉被', quantity: 5, unit: '床', value: amount - Math.floor(amount * 0.6) },
+  ],
+  () => [{ description: '大米', quantity: 20, unit: '袋' }, { description: '棉被', quantity: 5, unit: '床' }],
 ];
 
 interface Activity { id: string; path: string[]; campaignId: string | null; county: number; voided: boolean }
@@ -158,7 +162,7 @@ export function* syntheticLedger(count: number, seed = 20240501): Generator<Synt
         balances.set(campaignId, balances.get(campaignId)! + amount);
         refundable.push({ id, campaignId, path: village.path, left: amount });
       }
-      const items = money ? [] : pick(GOODS);
+      const items = money ? [] : pick(GOODS)(amount);
       if (!money) {
         stocked.push({ id, campaignId, path: village.path, items: items.map(({ description, unit, quantity }) => ({ description, unit, left: quantity })) });
       }
