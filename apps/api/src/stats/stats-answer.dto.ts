@@ -19,8 +19,9 @@ const FIGURE_DESCRIPTIONS: Record<keyof Figures, string> = {
   donations: 'Donation records, money and goods.',
   disbursementBeneficiaries: 'Beneficiaries named on disbursements.',
   goodsDistributions: 'Distributions of donated goods, under the recipient unit (or recipient activity\'s unit), on distributedOn.',
-  goodsDistributedValue: 'Value of the goods handed out, 分: the donation\'s assessed amount spread over its units where its lines '
-    + 'are lots of one good (the first c of Q units are worth ⌊amount·c/Q⌋); 0 for goods of a donation of different goods.',
+  goodsDistributedValue: 'Value of the goods handed out, 分: each donation line\'s `value`, or without values the amount of a '
+    + 'donation of one good, spread over its units (the first c of Q units are worth ⌊value·c/Q⌋); 0 for goods of a donation of '
+    + 'different goods without values per line.',
   distributionBeneficiaries: 'People reached by distributions of goods.',
 };
 
