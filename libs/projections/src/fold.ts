@@ -1,7 +1,7 @@
 import {
   upcast, type ActivityCorrected, type ActivityFacts, type ActivityRecorded, type ActivityVoided, type CampaignLaunched,
-  type DonatedItem, type DonationReceived, type DonationRefunded, type FundsDisbursed, type GoodsDistributed, type HoursLogged, type HoursRejected, type HoursVerified,
-  type OrgUnitRegistered, type PeriodLocked, type VolunteerRegistered,
+  type DonatedItem, type DonationReceived, type DonationRefunded, type FundsDisbursed, type GoodsDistributed, type HoursLogged,
+  type HoursRejected, type HoursVerified, type OrgUnitRegistered, type PeriodLocked, type VolunteerRegistered,
 } from '@tongxin/domain';
 import type { RecordedEvent } from '@tongxin/event-store';
 import { coveringLock, type ChangeEntityType, type ChangeKind, type ChangeRow, type PeriodLockRow } from './changes';
@@ -166,7 +166,9 @@ export const FOLD_METADATA_KEYS: readonly string[] = ['actor', 'schemaVersion'];
  */
 export function goodsValuations(donationId: string, amount: number, items: readonly DonatedItem[]): GoodsValuationRow[] {
   if (items.length > 0 && items.every((item) => item.value !== undefined)) {
-    return items.map((item, index) => ({ donation_id: donationId, item_index: index, lot: index, quantity: item.quantity, amount: item.value! }));
+    return items.map((item, index) => ({
+      donation_id: donationId, item_index: index, lot: index, quantity: item.quantity, amount: item.value!,
+    }));
   }
   const [first] = items;
   let quantity = 0;
@@ -292,7 +294,9 @@ export class LedgerFold {
         const orgPath = this.path(d.orgPath);
         store.insertDonation({ donation_id: d.donationId, campaign_id: d.campaignId, org_path: orgPath, kind: d.kind,
           amount: d.amount, received_on: d.receivedOn }, pos, at);
-        if (d.kind === 'goods') for (const lot of goodsValuations(d.donationId, d.amount, d.items)) store.insertGoodsValuation(lot, pos, at);
+        if (d.kind === 'goods') {
+          for (const lot of goodsValuations(d.donationId, d.amount, d.items)) store.insertGoodsValuation(lot, pos, at);
+        }
         if (inLockedPeriod(store, d.receivedOn, orgPath)) {
           this.recordChange(store, event, at,
             lateEntry(['donation', d.donationId, null], orgPath, plainSide(d.campaignId, d.receivedOn),
