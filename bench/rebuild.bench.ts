@@ -134,6 +134,8 @@ class RawBreakdownFold {
       case 'DonationReceived':
       case 'DonationRefunded':
       case 'FundsDisbursed':
+      // The synthetic ledger hands goods on where they were received: the donation's county holds its value per unit.
+      case 'GoodsDistributed':
         county = data.orgPath[1];
         break;
       default:

@@ -43,6 +43,7 @@ describe('tongxin stats', () => {
     ['venueType', { venueType: 'school', orgUnitId: 'zhijiang' }],
     ['category', { asOf: 'MIDDLE' }],
     ['campaign', { from: '2026-03-01' }],
+    ['goodsUnit', { orgUnitId: 'huaihua' }],
   ])('%s %j: the same JSON as the API', async (question, given) => {
     const filter = Object.fromEntries(Object.entries(given).map(([k, v]) => [k, v === 'MIDDLE' ? middle : v]));
     const query = new URLSearchParams({ ...(question === 'totals' ? {} : { by: question }), ...filter, minPosition: String(head) });
@@ -88,6 +89,12 @@ describe('tongxin stats', () => {
     const totals = await cli(['stats', 'totals', '--read-model', join(ledger.dir, 'tongxin-read.db')]);
     expect(totals.stdout).toMatch(/^指标\s+figure\s+数值\n/);
     expect(totals.stdout).toMatch(/\n筹集总额\(分\)\s+fundsRaised\s+\d+\n/);
+    // The activities' leaflets are named as in the workbook; goods handed out have their own rows.
+    expect(totals.stdout).toMatch(/\n发放宣传资料（份）\s+materialsDistributed\s+\d+\n/);
+    expect(totals.stdout).toMatch(/\n发放物资次数\s+goodsDistributions\s+[1-9]\d*\n/);
+    const units = await cli(['stats', 'breakdown', '--by', 'goodsUnit']);
+    expect(units.stdout.split('\n')[0]).toMatch(/^名称\s+goodsUnit\s+发放数量\s+活动场次/);
+    expect(units.stdout).toMatch(/\n袋\s+袋\s+[1-9]\d*\s/);
   });
 
   it.each<[string, string[], number, RegExp, string, number]>([

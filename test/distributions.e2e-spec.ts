@@ -218,4 +218,73 @@ describe('goods distributions', () => {
     expect(locked.body.errors).toEqual([{ path: 'distributedOn', message: expect.any(String) }]);
     expect((await ledger.post('/donations/g4/distributions', distribution([{ index: 0, quantity: 1 }], { distributedOn: lastMonth }))).status).toBe(201);
   });
+
+  it('Given 20 bags of rice handed to 20 people Then the goods figures and their breakdowns move, and the activity and disbursement figures do not', async () => {
+    const read = async (path: string, position: number) => (await ledger.get(`${path}${path.includes('?') ? '&' : '?'}minPosition=${position}`)).body;
+    const rice = await ledger.ok('/donations', goods('rice', { amount: 100_000, items: [{ description: '大米', quantity: 30, unit: '袋' }] }));
+    const before = await read('/stats/totals?orgUnitId=county-a', rice.position);
+    const unitsBefore = await read('/stats/breakdown?by=goodsUnit&orgUnitId=county-a', rice.position);
+    // A millisecond back: the distribution is recorded strictly after it.
+    const instant = new Date(Date.now() - 1).toISOString();
+
+    const handed = await ledger.ok('/donations/rice/distributions',
+      distribution([{ index: 0, quantity: 20 }], { recipient: { orgUnitId: 'village-a2' }, beneficiaries: 20 }), as('organiser'));
+    const after = await read('/stats/totals?orgUnitId=county-a', handed.position);
+    // 20 of 30 bags worth 100,000 分: ⌊100,000 × 20 / 30⌋.
+    expect(after).toEqual({
+      ...before, goodsDistributions: before.goodsDistributions + 1, goodsDistributedValue: before.goodsDistributedValue + 66_666,
+      distributionBeneficiaries: before.distributionBeneficiaries + 20, position: handed.position,
+    });
+    expect(before.goodsDistributions).toBeGreaterThan(0);
+
+    const bags = (rows: { key: string | null; goodsQuantity: number; goodsDistributedValue: number }[]) => rows.find((row) => row.key === '袋')!;
+    const unitsAfter = await read('/stats/breakdown?by=goodsUnit&orgUnitId=county-a', handed.position);
+    expect(bags(unitsAfter.rows)).toMatchObject({
+      label: '袋', goodsQuantity: bags(unitsBefore.rows).goodsQuantity + 20,
+      goodsDistributedValue: bags(unitsBefore.rows).goodsDistributedValue + 66_666,
+    });
+    expect(unitsAfter.rows.find((row: { key: string | null }) => row.key === '床')).toMatchObject({ goodsQuantity: 30 + 5, goodsDistributedValue: 0 });
+    const villages = await read('/stats/breakdown?by=orgUnit&orgUnitId=county-a', handed.position);
+    expect(villages.rows.find((row: { key: string }) => row.key === 'village-a2')).toMatchObject({ distributionBeneficiaries: 40 + 20 });
+    const month = (await read(`/stats/breakdown?by=month&campaignId=c1&from=${TODAY}&to=${TODAY}`, handed.position)).rows;
+    expect(month).toEqual([expect.objectContaining({ key: TODAY.slice(0, 7), goodsDistributions: after.goodsDistributions - 1 })]);
+
+    // As the ledger knew it before: unchanged.
+    expect(await read(`/stats/totals?orgUnitId=county-a&asOf=${encodeURIComponent(instant)}`, handed.position))
+      .toMatchObject({ goodsDistributions: before.goodsDistributions, goodsDistributedValue: before.goodsDistributedValue });
+  });
+
+  it('values the goods handed out by each line\'s value where the donation states one, and refuses values that do not add up', async () => {
+    const lines = [{ description: '大米', quantity: 20, unit: '袋', value: 30_000 }, { description: '棉被', quantity: 10, unit: '床', value: 20_000 }];
+    const valued = await ledger.ok('/donations', goods('valued', { amount: 50_000, items: lines }));
+    const before = (await ledger.get(`/stats/totals?orgUnitId=county-a&minPosition=${valued.position}`)).body;
+    expect((await ledger.get('/donations/valued')).body.items).toEqual([
+      { index: 0, description: '大米', unit: '袋', value: 30_000, received: 20, distributed: 0, remaining: 20 },
+      { index: 1, description: '棉被', unit: '床', value: 20_000, received: 10, distributed: 0, remaining: 10 },
+    ]);
+    const handed = await ledger.ok('/donations/valued/distributions', distribution([{ index: 0, quantity: 10 }, { index: 1, quantity: 3 }]));
+    const after = (await ledger.get(`/stats/totals?orgUnitId=county-a&minPosition=${handed.position}`)).body;
+    // ⌊30,000 × 10 / 20⌋ + ⌊20,000 × 3 / 10⌋.
+    expect(after.goodsDistributedValue - before.goodsDistributedValue).toBe(15_000 + 6_000);
+
+    const unbalanced = await expectRefused(() => ledger.post('/donations', goods('unbalanced', { amount: 50_000,
+      items: [lines[0], { ...lines[1], value: 19_999 }] })), 422, 'INVALID_VALUE');
+    expect(unbalanced.body.errors).toEqual([{ path: 'items', message: expect.stringContaining('49999') }]);
+    const partial = await expectRefused(() => ledger.post('/donations', goods('partial', { items: [lines[0], { ...lines[1], value: undefined }] })),
+      422, 'INVALID_VALUE');
+    expect(partial.body.errors).toEqual([{ path: 'items[1].value', message: expect.any(String) }]);
+    const bad = await expectRefused(() => ledger.post('/donations', goods('bad', { items: [{ ...lines[0], value: -1 }, { ...lines[1], value: '2' }] })), 400);
+    expect(bad.body.errors.map((error: { path: string }) => error.path).sort()).toEqual(['items[0].value', 'items[1].value']);
+  });
+
+    it('describes the goods figures in the OpenAPI answers of the totals and the breakdowns', async () => {
+    const { schemas } = (await ledger.request('GET', '/docs-json', undefined, { authorization: '' })).body.components;
+    for (const figure of ['goodsDistributions', 'goodsDistributedValue', 'distributionBeneficiaries', 'materialsDistributed']) {
+      expect(schemas.TotalsDto.properties[figure]).toMatchObject({ type: 'integer', description: expect.any(String) });
+      expect(schemas.BreakdownRowDto.properties[figure]).toMatchObject({ type: 'integer' });
+    }
+    expect(schemas.TotalsDto.properties.materialsDistributed.description).toMatch(/Publicity materials distributed/);
+    expect(schemas.BreakdownRowDto.properties.goodsQuantity).toMatchObject({ type: 'integer' });
+    expect(schemas.BreakdownRowDto.required).not.toContain('goodsQuantity');
+  });
 });

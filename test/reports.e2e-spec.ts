@@ -43,6 +43,9 @@ beforeAll(async () => {
     id: 'don-2', campaignId: 'upgrade', orgUnitId: 'mayang', donor: { name: '张三', kind: 'individual' }, kind: 'goods', amount: 250_050,
     receivedOn: '2026-10-02', items: [{ description: '大米', quantity: 50, unit: '袋' }],
   });
+  await app.ok('/donations/don-2/distributions', {
+    items: [{ index: 0, quantity: 20 }], recipient: { orgUnitId: 'mayang-v1' }, beneficiaries: 20, distributedOn: '2026-10-05',
+  });
   await app.ok('/donations/don-1/refunds', { amount: 1_000_000, reason: '捐赠人要求退回部分' });
   await app.ok('/disbursements', { campaignId: 'upgrade', orgUnitId: 'mayang', amount: 12_345_600, purpose: '慰问困难群众', paidOn: '2026-10-25' });
   recorderToken = (await app.post('/tokens', { name: '鹤城信息员', role: 'recorder', orgUnitId: 'hecheng' })).body.token;
@@ -156,7 +159,7 @@ describe('GET /reports/totals.xlsx', () => {
 
   it('holds the totals and every breakdown on their own sheets, Chinese headers, numbers as numbers equal to the API', async () => {
     const book = await workbook('orgUnitId=huaihua&campaignId=upgrade');
-    expect(book.worksheets.map((sheet) => sheet.name)).toEqual(['总计', '按单位', '按创建活动', '按活动类别', '按活动场所', '按月份', '说明']);
+    expect(book.worksheets.map((sheet) => sheet.name)).toEqual(['总计', '按单位', '按创建活动', '按活动类别', '按活动场所', '按月份', '按物资单位', '说明']);
     const expected = await totals('orgUnitId=huaihua&campaignId=upgrade');
 
     const total = Object.fromEntries(rowsOf(book.getWorksheet('总计')!).map((row) => [row['指标'], row['数值']]));
@@ -170,6 +173,13 @@ describe('GET /reports/totals.xlsx', () => {
     expect(Math.round((total['支出善款（元）'] as number) * 100)).toBe(expected.disbursed);
     expect(Math.round((total['志愿服务时长（小时，已审核）'] as number) * 60)).toBe(expected.volunteerMinutesVerified);
     expect(Math.round((total['志愿服务时长（小时，登记）'] as number) * 60)).toBe(expected.volunteerMinutesLogged);
+    // 20 of 50 bags worth 250,050 分: ⌊250,050 × 20 / 50⌋ = 100,020 分.
+    expect(total['发放宣传资料（份）']).toBe(expected.materialsDistributed);
+    expect([total['发放物资（次）'], Math.round((total['发放物资折价（元）'] as number) * 100), total['发放物资受益（人次）']])
+      .toEqual([1, 100_020, 20]);
+    expect(expected).toMatchObject({ goodsDistributions: 1, goodsDistributedValue: 100_020, distributionBeneficiaries: 20 });
+    expect(rowsOf(book.getWorksheet('按物资单位')!).map((row) => [row['物资单位'], row['发放数量'], row['发放物资折价（元）']]))
+      .toEqual([['袋', 20, 1000.2], ['（无）', 0, 0]]);
 
     for (const [sheet, by, header] of [['按单位', 'orgUnit', '单位'], ['按创建活动', 'campaign', '创建活动'], ['按活动类别', 'category', '活动类别'],
       ['按活动场所', 'venueType', '活动场所'], ['按月份', 'month', '月份']] as const) {

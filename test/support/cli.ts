@@ -71,10 +71,18 @@ export async function writeRealisticLedger(ledger: LedgerTestApp, scale = 1): Pr
     const campaignId = i % 4 === 0 ? 'mayang-fest' : 'unity';
     const unit = campaignId === 'mayang-fest' ? pick(villages.filter((v) => v.startsWith('mayang'))) : pick([...villages, 'huaihua']);
     const kind = i % 5 === 0 ? 'goods' : 'money';
+    const receivedOn = date();
+    const quantity = int(1, 100);
     await ledger.ok('/donations', {
       id: `don-${i}`, campaignId, orgUnitId: unit, donor: { name: `捐赠人${i}`, kind: i % 3 ? 'individual' : 'organisation' }, kind,
-      amount: int(1, 5_000_000), receivedOn: date(), ...(kind === 'goods' ? { items: [{ description: '大米', quantity: int(1, 100), unit: '袋' }] } : { method: 'bank_transfer' }),
+      amount: int(1, 5_000_000), receivedOn, ...(kind === 'goods' ? { items: [{ description: '大米', quantity, unit: '袋' }] } : { method: 'bank_transfer' }),
     });
+    // Part of the goods handed on where they were received, on the day.
+    if (kind === 'goods') {
+      await ledger.ok(`/donations/don-${i}/distributions`, {
+        items: [{ index: 0, quantity: int(1, quantity) }], recipient: { orgUnitId: unit }, beneficiaries: int(0, 30), distributedOn: receivedOn,
+      });
+    }
   }
 
   await all(activities.filter((_, i) => i % 10 === 0), async (id) => {
@@ -97,7 +105,7 @@ export async function writeRealisticLedger(ledger: LedgerTestApp, scale = 1): Pr
   }
 }
 
-export const BREAKDOWNS = ['orgUnit', 'campaign', 'category', 'venueType', 'month'] as const;
+export const BREAKDOWNS = ['orgUnit', 'campaign', 'category', 'venueType', 'month', 'goodsUnit'] as const;
 export const FILTERS: Record<string, string>[] = [
   {}, { orgUnitId: 'mayang' }, { orgUnitId: 'zhijiang-v2' }, { campaignId: 'unity' }, { campaignId: 'mayang-fest', orgUnitId: 'mayang' },
   { from: '2026-04-01', to: '2026-06-30' }, { category: 'lecture' }, { venueType: 'school', orgUnitId: 'zhijiang' },

@@ -6,7 +6,7 @@ import {
 } from '@tongxin/projections';
 import { ID_PATTERN, isInstant } from '../../api/src/http/validators';
 import { integer } from './arguments';
-import { FIGURE_LABELS, formatTable } from './stats-table';
+import { FIGURE_LABELS, formatTable, GOODS_QUANTITY_LABEL } from './stats-table';
 import { storeAndModelOptions, withStoreAndModel, type StoreAndModelOptions } from './read-model-commands';
 
 /** A question about the ledger that cannot be answered as asked (exit code 2), e.g. an org unit that does not exist. */
@@ -112,10 +112,14 @@ function totalsTable(totals: Totals): string {
   return `${formatTable(['指标', 'figure', '数值'], rows, [false, false, true])}截至位置 position ${totals.position}\n`;
 }
 
+/** By goodsUnit, the quantity handed out in each unit follows the key. */
 function breakdownTable(breakdown: Breakdown, by: BreakdownDimension): string {
   const figures = Object.keys(FIGURE_LABELS) as (keyof typeof FIGURE_LABELS)[];
-  const rows = breakdown.rows.map((row) => [row.label, row.key ?? '', ...figures.map((figure) => String(row[figure]))]);
-  return `${formatTable(['名称', by, ...figures.map((figure) => FIGURE_LABELS[figure])], rows, [false, false, ...figures.map(() => true)])}截至位置 position ${breakdown.position}\n`;
+  const quantity = by === 'goodsUnit' ? [GOODS_QUANTITY_LABEL] : [];
+  const rows = breakdown.rows.map((row) => [row.label, row.key ?? '', ...quantity.map(() => String(row.goodsQuantity ?? 0)),
+    ...figures.map((figure) => String(row[figure]))]);
+  const header = ['名称', by, ...quantity, ...figures.map((figure) => FIGURE_LABELS[figure])];
+  return `${formatTable(header, rows, header.map((_, i) => i >= 2))}截至位置 position ${breakdown.position}\n`;
 }
 
 const CHANGE_LABELS: Record<string, string> = {
@@ -123,7 +127,8 @@ const CHANGE_LABELS: Record<string, string> = {
 };
 
 function changesTable(page: ChangesPage): string {
-  const values = (v: Record<string, unknown> | null) => (v === null ? '—' : Object.entries(v).map(([k, x]) => `${k}=${String(x)}`).join(' '));
+  const values = (v: Record<string, unknown> | null) => (v === null ? '—' : Object.entries(v)
+    .map(([k, x]) => `${k}=${typeof x === 'object' && x !== null ? JSON.stringify(x) : String(x)}`).join(' '));
   const rows = page.changes.map((c) => [String(c.position), c.recordedAt, CHANGE_LABELS[c.kind] ?? c.kind, `${c.entity.type} ${c.entity.id}`,
     values(c.before), values(c.after), c.reason ?? '', c.actor ?? '', c.lockedPeriod ? `${c.lockedPeriod.month} ${c.lockedPeriod.orgUnitId}` : '']);
   const next = page.next === null ? '' : `，下一页 --after ${page.next}`;

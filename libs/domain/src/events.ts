@@ -44,7 +44,11 @@ export interface CampaignLaunched {
   type: 'CampaignLaunched';
   data: { campaignId: string; name: string; orgUnitId: string; orgPath: OrgPath; startsOn: IsoDate | null; endsOn: IsoDate | null };
 }
-export interface DonatedItem { description: string; quantity: number; unit: string }
+/**
+ * One line of goods. `value` (分), when the donor's assessment gives one per line, is on every line or on none, and the
+ * lines' values sum to the donation's `amount`; events recorded before it existed have none.
+ */
+export interface DonatedItem { description: string; quantity: number; unit: string; value?: number }
 export interface DonationReceived {
   type: 'DonationReceived';
   data: {

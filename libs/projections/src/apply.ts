@@ -4,8 +4,9 @@ import { ActivityLinks } from './activity-links';
 import { CHANGE_COLUMNS, type ChangeRow, type PeriodLockRow } from './changes';
 import { entityKey } from './entity-key';
 import {
-  LedgerFold, type ActivityVersion, type CampaignRow, type DisbursementRow, type DonationRow, type FactStore, type HourVersion,
-  type LinkedActivity, type OrgUnitRow, type RefundRow, type VolunteerRow,
+  LedgerFold, type ActivityVersion, type CampaignRow, type DisbursementRow, type DistributionItemRow, type DistributionRow,
+  type DonationRow, type FactStore, type GoodsValuationRow, type HourVersion, type LinkedActivity, type OrgUnitRow, type RefundRow,
+  type VolunteerRow,
 } from './fold';
 import { HourEntries, type OpenEntry } from './hour-entries';
 import { GENERATION_KEY, PROJECTION_NAME } from './schema';
@@ -79,6 +80,18 @@ class SqliteFactStore implements FactStore<OpenActivity, OpenEntry> {
   insertDisbursement(d: DisbursementRow, pos: number, at: number): void {
     this.sql.insertDisbursement.run(d.disbursement_id, d.campaign_id, d.org_path, d.amount, d.beneficiaries, d.activity_id,
       d.paid_on, pos, at);
+  }
+
+  insertGoodsValuation(v: GoodsValuationRow, pos: number, at: number): void {
+    this.sql.insertGoodsValuation.run(v.donation_id, v.item_index, v.lot, v.quantity, v.amount, pos, at);
+  }
+
+  insertDistribution(d: DistributionRow, items: readonly DistributionItemRow[], pos: number, at: number): void {
+    this.sql.insertDistribution.run(d.distribution_id, d.donation_id, d.campaign_id, d.org_path, d.beneficiaries, d.distributed_on, pos, at);
+    for (const i of items) {
+      this.sql.insertDistributionItem.run(i.distribution_id, i.donation_id, i.item_index, i.campaign_id, i.org_path, i.unit,
+        i.quantity, i.distributed_on, pos, at);
+    }
   }
 
   registerOrgUnit(u: OrgUnitRow, pos: number, at: number): void {

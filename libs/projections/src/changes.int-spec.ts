@@ -1,5 +1,6 @@
 import type { ChangeView } from './changes';
 import type { LedgerReadModelPort } from './read-model';
+import { LedgerLog } from './testing/ledger-log';
 import { describeReadModel } from './testing/read-model-engines';
 import { huaihuaScenario } from './testing/scenario';
 
@@ -83,7 +84,20 @@ describeReadModel('changes read model', (engine) => {
     ]);
   });
 
-  it('filters as the totals do, matching a change by its values before or after', async () => {
+  it('lists a distribution of goods that reached a locked month as a late entry, naming its donation', async () => {
+    const goods = new LedgerLog().orgUnit('R', 'root', 'city').campaign('A', 'a', 'R').donate('g', 'A', 'R', 'goods', 1_000, '2024-03-01')
+      .lock('2024-03', 'R').distribute('x', 'g', 'R', { 0: 4 }, '2024-03-20', 6).distribute('y', 'g', 'R', { 0: 1 }, '2024-04-02', 1);
+    const other = await engine.open();
+    await other.applyBatch(goods.events);
+    expect((await other.changes({ late: true })).changes.map((c) => [c.kind, c.entity, c.before, c.after, c.lockedPeriod])).toEqual([[
+      'late_entry', { type: 'distribution', id: 'x', donationId: 'g' }, null,
+      { items: [{ index: 0, description: 'rice', quantity: 4, unit: 'bag' }], beneficiaries: 6, distributedOn: '2024-03-20' },
+      { month: '2024-03', orgUnitId: 'R' },
+    ]]);
+    await other.close();
+  });
+
+    it('filters as the totals do, matching a change by its values before or after', async () => {
     const ids = async (filter: Parameters<LedgerReadModelPort['changes']>[0]) =>
       (await model.changes({ until: scenario.afterReject, ...filter })).changes.map((c) => c.entity.id);
     // a2 moved from B to A: listed under both campaigns.

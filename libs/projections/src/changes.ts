@@ -14,7 +14,7 @@ import type { TotalsFilter } from './types';
 
 export const CHANGE_KINDS = ['correction', 'void', 'rejection', 'refund', 'disbursement', 'verification', 'late_entry'] as const;
 export type ChangeKind = (typeof CHANGE_KINDS)[number];
-export type ChangeEntityType = 'activity' | 'hourEntry' | 'donation' | 'refund' | 'disbursement';
+export type ChangeEntityType = 'activity' | 'hourEntry' | 'donation' | 'refund' | 'disbursement' | 'distribution';
 
 /** A row of the `changes` table. Dates are `YYYY-MM-DD`; `recorded_at` is epoch ms; JSON columns hold objects or null. */
 export interface ChangeRow {
@@ -24,7 +24,7 @@ export interface ChangeRow {
   event_type: string;
   entity_type: ChangeEntityType;
   entity_id: string;
-  /** The volunteer of an hour entry, the donation of a refund; null otherwise. */
+  /** The volunteer of an hour entry, the donation of a refund or distribution; null otherwise. */
   parent_id: string | null;
   org_path: string;
   b_campaign_id: string | null; b_category: string | null; b_venue_type: string | null; b_date: string;
@@ -179,7 +179,7 @@ function toView(row: Record<string, unknown>): ChangeView {
   }
   const entity: ChangeView['entity'] = { type: row.entity_type as ChangeEntityType, id: String(row.entity_id) };
   if (row.entity_type === 'hourEntry') entity.volunteerId = String(row.parent_id);
-  if (row.entity_type === 'refund') entity.donationId = String(row.parent_id);
+  if (row.entity_type === 'refund' || row.entity_type === 'distribution') entity.donationId = String(row.parent_id);
   const lockedMonth = row.locked_month as string | null;
   return {
     position: Number(row.position),

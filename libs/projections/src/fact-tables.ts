@@ -7,6 +7,7 @@ import type { BreakdownDimension, Figures } from './types';
  * only where `activityFilters` is set ("filters on fields a figure does not have leave it unfiltered").
  */
 export interface FactTable {
+  /** A table, or a derived table with the columns the filters and dimensions name. */
   table: string;
   /** Row versions with known_until (revisable facts) or insert-only facts. */
   versioned: boolean;
@@ -19,10 +20,27 @@ export interface FactTable {
   aggregates(asOf: boolean): string;
   /** Figures this table produces, for merging group rows. */
   figures: readonly (keyof Figures)[];
-  dimensions: Partial<Record<'campaign' | 'category' | 'venueType', string>>;
+  dimensions: Partial<Record<'campaign' | 'category' | 'venueType' | 'goodsUnit', string>>;
 }
 
 const sum = (expression: string) => `COALESCE(SUM(${expression}), 0)`;
+
+/**
+ * Each line of a distribution with its value in 分: the first c units handed out of a lot worth A over Q units
+ * (goods_valuations) are worth ⌊A·c/Q⌋, so a line taking the units from c−q to c is worth ⌊A·c/Q⌋ − ⌊A·(c−q)/Q⌋. Whole
+ * 分, each line within 1 分 of its exact share, never revised by later lines, and summing to A once all Q are handed out.
+ * c counts the lot's lines in log order (then item order), over every recipient, which the filters outside then cut.
+ * ⌊A·c/Q⌋ is computed as (A div Q)·c + ⌊(A mod Q)·c/Q⌋, whose products stay far inside 64 bits. Lines in no lot are 0.
+ */
+const DISTRIBUTION_LINES = `(SELECT l.org_path, l.campaign_id, l.distributed_on, l.unit, l.quantity, l.known_from_at,
+    CASE WHEN l.lot_quantity IS NULL THEN 0 ELSE (l.lot_amount / l.lot_quantity) * l.quantity
+      + ((l.lot_amount % l.lot_quantity) * l.cumulative) / l.lot_quantity
+      - ((l.lot_amount % l.lot_quantity) * (l.cumulative - l.quantity)) / l.lot_quantity END AS value
+  FROM (SELECT i.org_path, i.campaign_id, i.distributed_on, i.unit, i.quantity, i.known_from_at,
+      v.quantity AS lot_quantity, v.amount AS lot_amount,
+      SUM(i.quantity) OVER (PARTITION BY i.donation_id, v.lot ORDER BY i.known_from_pos, i.item_index ROWS UNBOUNDED PRECEDING) AS cumulative
+    FROM distribution_items i LEFT JOIN goods_valuations v ON v.donation_id = i.donation_id AND v.item_index = i.item_index) l
+  ) distribution_lines`;
 
 export const FACT_TABLES: readonly FactTable[] = [
   {
@@ -60,6 +78,20 @@ export const FACT_TABLES: readonly FactTable[] = [
     aggregates: () => `${sum('amount')} AS "disbursed", ${sum('beneficiaries')} AS "disbursementBeneficiaries"`,
     figures: ['disbursed', 'disbursementBeneficiaries'],
     dimensions: { campaign: 'campaign_id' },
+  },
+  {
+    // Counted under the recipient (a unit, or an activity's unit) and apart from the activities' beneficiaries.
+    table: 'distributions', versioned: false, dateColumn: 'distributed_on', activityFilters: false,
+    aggregates: () => `COUNT(*) AS "goodsDistributions", ${sum('beneficiaries')} AS "distributionBeneficiaries"`,
+    figures: ['goodsDistributions', 'distributionBeneficiaries'],
+    dimensions: { campaign: 'campaign_id' },
+  },
+  {
+    // "goodsQuantity" adds up only within one unit: the breakdown by goodsUnit reads it, the totals leave it out.
+    table: DISTRIBUTION_LINES, versioned: false, dateColumn: 'distributed_on', activityFilters: false,
+    aggregates: () => `${sum('value')} AS "goodsDistributedValue", ${sum('quantity')} AS "goodsQuantity"`,
+    figures: ['goodsDistributedValue'],
+    dimensions: { campaign: 'campaign_id', goodsUnit: 'unit' },
   },
 ];
 

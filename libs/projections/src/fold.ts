@@ -1,7 +1,7 @@
 import {
   upcast, type ActivityCorrected, type ActivityFacts, type ActivityRecorded, type ActivityVoided, type CampaignLaunched,
-  type DonationReceived, type DonationRefunded, type FundsDisbursed, type HoursLogged, type HoursRejected, type HoursVerified,
-  type OrgUnitRegistered, type PeriodLocked, type VolunteerRegistered,
+  type DonatedItem, type DonationReceived, type DonationRefunded, type FundsDisbursed, type GoodsDistributed, type HoursLogged,
+  type HoursRejected, type HoursVerified, type OrgUnitRegistered, type PeriodLocked, type VolunteerRegistered,
 } from '@tongxin/domain';
 import type { RecordedEvent } from '@tongxin/event-store';
 import { coveringLock, type ChangeEntityType, type ChangeKind, type ChangeRow, type PeriodLockRow } from './changes';
@@ -44,6 +44,19 @@ export interface DisbursementRow {
   disbursement_id: string; campaign_id: string; org_path: string; amount: number; beneficiaries: number;
   activity_id: string | null; paid_on: string;
 }
+/**
+ * A line of a goods donation in a lot of units that share one value: `amount` 分 over `quantity` units (goodsValuations).
+ * The lines of one lot carry the same `lot`, `quantity` and `amount`.
+ */
+export interface GoodsValuationRow { donation_id: string; item_index: number; lot: number; quantity: number; amount: number }
+export interface DistributionRow {
+  distribution_id: string; donation_id: string; campaign_id: string; org_path: string; beneficiaries: number; distributed_on: string;
+}
+/** One line of a distribution, where and when the distribution counts. */
+export interface DistributionItemRow {
+  distribution_id: string; donation_id: string; item_index: number; campaign_id: string; org_path: string; unit: string;
+  quantity: number; distributed_on: string;
+}
 export interface OrgUnitRow { id: string; name: string; level: string; parent_id: string | null; code: string | null; org_path: string }
 export interface CampaignRow {
   id: string; name: string; org_unit_id: string; org_path: string; starts_on: string | null; ends_on: string | null;
@@ -79,6 +92,9 @@ export interface FactStore<A extends ActivityVersion = ActivityVersion, H extend
   insertDonation(row: DonationRow, pos: number, at: number): void;
   insertRefund(row: RefundRow, pos: number, at: number): void;
   insertDisbursement(row: DisbursementRow, pos: number, at: number): void;
+  /** First registration wins, as for org units: a donation is received once. */
+  insertGoodsValuation(row: GoodsValuationRow, pos: number, at: number): void;
+  insertDistribution(row: DistributionRow, items: readonly DistributionItemRow[], pos: number, at: number): void;
   /** First registration wins (ON CONFLICT DO NOTHING): a replayed registration changes nothing. */
   registerOrgUnit(row: OrgUnitRow, pos: number, at: number): void;
   registerCampaign(row: CampaignRow, pos: number, at: number): void;
@@ -141,6 +157,27 @@ function lateEntry(entity: ChangeSpec['entity'], orgPath: string, side: ChangeSi
  * the store for these keys alone (ReadAllOptions.metadataKeys).
  */
 export const FOLD_METADATA_KEYS: readonly string[] = ['actor', 'schemaVersion'];
+
+/**
+ * The lots of a goods donation whose units share a value: each line that states its value is a lot of its own; a
+ * donation of one good (its lines the same description and unit: one line, or several lots of 大米) is one lot, its
+ * assessed amount over all its units. A donation of different goods without values per line has none: its
+ * distributions add nothing to goodsDistributedValue.
+ */
+export function goodsValuations(donationId: string, amount: number, items: readonly DonatedItem[]): GoodsValuationRow[] {
+  if (items.length > 0 && items.every((item) => item.value !== undefined)) {
+    return items.map((item, index) => ({
+      donation_id: donationId, item_index: index, lot: index, quantity: item.quantity, amount: item.value!,
+    }));
+  }
+  const [first] = items;
+  let quantity = 0;
+  for (const item of items) {
+    if (item.description !== first.description || item.unit !== first.unit) return [];
+    quantity += item.quantity;
+  }
+  return items.map((_, index) => ({ donation_id: donationId, item_index: index, lot: 0, quantity, amount }));
+}
 
 /** Payloads are trusted: the domain decided them and the store recorded them as JSON objects. */
 function dataOf<T>(event: RecordedEvent): T {
@@ -257,6 +294,9 @@ export class LedgerFold {
         const orgPath = this.path(d.orgPath);
         store.insertDonation({ donation_id: d.donationId, campaign_id: d.campaignId, org_path: orgPath, kind: d.kind,
           amount: d.amount, received_on: d.receivedOn }, pos, at);
+        if (d.kind === 'goods') {
+          for (const lot of goodsValuations(d.donationId, d.amount, d.items)) store.insertGoodsValuation(lot, pos, at);
+        }
         if (inLockedPeriod(store, d.receivedOn, orgPath)) {
           this.recordChange(store, event, at,
             lateEntry(['donation', d.donationId, null], orgPath, plainSide(d.campaignId, d.receivedOn),
@@ -284,6 +324,22 @@ export class LedgerFold {
         this.recordChange(store, event, at,
           { kind: 'disbursement', entity: ['disbursement', d.disbursementId, null], orgPath, before: side, after: side,
             values: [null, { amount: d.amount, paidOn: d.paidOn, purpose: d.purpose, beneficiaries: d.beneficiaries }], reason: null });
+        return;
+      }
+      case 'GoodsDistributed': {
+        const d = dataOf<GoodsDistributed['data']>(event);
+        const orgPath = this.path(d.orgPath);
+        store.insertDistribution(
+          { distribution_id: d.distributionId, donation_id: d.donationId, campaign_id: d.campaignId, org_path: orgPath,
+            beneficiaries: d.beneficiaries, distributed_on: d.distributedOn },
+          d.items.map((item) => ({ distribution_id: d.distributionId, donation_id: d.donationId, item_index: item.index,
+            campaign_id: d.campaignId, org_path: orgPath, unit: item.unit, quantity: item.quantity, distributed_on: d.distributedOn })),
+          pos, at);
+        if (inLockedPeriod(store, d.distributedOn, orgPath)) {
+          this.recordChange(store, event, at,
+            lateEntry(['distribution', d.distributionId, d.donationId], orgPath, plainSide(d.campaignId, d.distributedOn),
+              { items: d.items, beneficiaries: d.beneficiaries, distributedOn: d.distributedOn }));
+        }
         return;
       }
       case 'PeriodLocked': {

@@ -51,6 +51,8 @@ export function* breakdownRowsPlan(by: BreakdownDimension, filter: TotalsFilter,
     if (!figures) groups.set(key, (figures = emptyFigures()));
     return figures;
   };
+  /** By goodsUnit: the quantity handed out in each unit. */
+  const quantities = new Map<string | null, number>();
   const children = by === 'orgUnit' ? yield* childrenPlan(scope.unit?.id ?? null, scope.asOf) : [];
   // Every direct child gets a row, even one with nothing recorded yet: a unit at zero is an answer too.
   for (const child of children) group(child.id);
@@ -60,10 +62,15 @@ export function* breakdownRowsPlan(by: BreakdownDimension, filter: TotalsFilter,
       if (by === 'orgUnit' && key !== null) key = key === '' ? scope.unit!.id : decodeOrgPath(`/${key}/`)[0];
       const figures = group(key);
       for (const figure of table.figures) figures[figure] += Number(row[figure]);
+      if (by === 'goodsUnit' && row.goodsQuantity !== undefined) quantities.set(key, (quantities.get(key) ?? 0) + Number(row.goodsQuantity));
     }
   }
   const labels = yield* labellerPlan(by, scope, children, [...groups.keys()], dialect);
-  const rows: BreakdownRow[] = [...groups].map(([key, figures]) => ({ key, label: labels(key), ...finish(figures) }));
+  const rows: BreakdownRow[] = [...groups].map(([key, figures]) => {
+    const row: BreakdownRow = { key, label: labels(key), ...finish(figures) };
+    if (by === 'goodsUnit') row.goodsQuantity = quantities.get(key) ?? 0;
+    return row;
+  });
   rows.sort((a, b) => (a.key === b.key ? 0 : a.key === null ? 1 : b.key === null ? -1 : a.key < b.key ? -1 : 1));
   return { rows };
 }
@@ -152,6 +159,7 @@ function* labellerPlan(
   }
   else if (by === 'category') label = (key) => CATEGORY_LABELS[key] ?? key;
   else if (by === 'venueType') label = (key) => VENUE_TYPE_LABELS[key] ?? key;
+  else if (by === 'goodsUnit') label = (key) => key;
   else label = monthLabel;
   return (key) => (key === null ? NO_DIMENSION_LABEL : label(key));
 }

@@ -1,8 +1,8 @@
 import { CHANGE_COLUMNS, type ChangeRow, type PeriodLockRow } from './changes';
 import { entityKey } from './entity-key';
 import type {
-  ActivityVersion, CampaignRow, DisbursementRow, DonationRow, FactStore, HoursMove, HourVersion, LinkedActivity, OrgUnitRow,
-  RefundRow, VolunteerRow,
+  ActivityVersion, CampaignRow, DisbursementRow, DistributionItemRow, DistributionRow, DonationRow, FactStore, GoodsValuationRow,
+  HoursMove, HourVersion, LinkedActivity, OrgUnitRow, RefundRow, VolunteerRow,
 } from './fold';
 import { OpenEntryCache, type RebuildEntry } from './rebuild-open-entries';
 import {
@@ -170,6 +170,18 @@ export class RebuildFactStore implements FactStore<HeldActivity, RebuildEntry> {
 
   insertDisbursement(d: DisbursementRow, pos: number, at: number): void {
     this.row('insertDisbursement', [d.disbursement_id, d.campaign_id, d.org_path, d.amount, d.beneficiaries, d.activity_id, d.paid_on, pos, at]);
+  }
+
+  insertGoodsValuation(v: GoodsValuationRow, pos: number, at: number): void {
+    this.row('insertGoodsValuation', [v.donation_id, v.item_index, v.lot, v.quantity, v.amount, pos, at]);
+  }
+
+  insertDistribution(d: DistributionRow, items: readonly DistributionItemRow[], pos: number, at: number): void {
+    this.row('insertDistribution', [d.distribution_id, d.donation_id, d.campaign_id, d.org_path, d.beneficiaries, d.distributed_on, pos, at]);
+    for (const i of items) {
+      this.row('insertDistributionItem', [i.distribution_id, i.donation_id, i.item_index, i.campaign_id, i.org_path, i.unit, i.quantity,
+        i.distributed_on, pos, at]);
+    }
   }
 
   registerOrgUnit(u: OrgUnitRow, pos: number, at: number): void {

@@ -49,7 +49,7 @@ export const tableId = (table: VersionTable): number => TABLE_IDS.indexOf(table)
 
 /** The single-row inserts a rebuild sends, by index (the model's prepared statements of the same name). */
 export const ROW_STATEMENTS = ['insertDonation', 'insertRefund', 'insertDisbursement', 'registerOrgUnit', 'registerCampaign',
-  'registerVolunteer', 'lockPeriod', 'insertChange'] as const satisfies readonly (keyof Statements)[];
+  'registerVolunteer', 'lockPeriod', 'insertChange', 'insertGoodsValuation', 'insertDistribution', 'insertDistributionItem'] as const satisfies readonly (keyof Statements)[];
 export type RowStatement = (typeof ROW_STATEMENTS)[number];
 export const rowStatementId = (name: RowStatement): number => ROW_STATEMENTS.indexOf(name);
 

@@ -37,6 +37,8 @@ async function answers(model: LedgerReadModelPort) {
 }
 
 describeReadModel('rebuildReadModel and verifyReadModel', (engine) => {
+  // Two rebuilds, a verify and every breakdown on both engines: past Jest's 5 s default on a loaded machine.
+  jest.setTimeout(30_000);
   const dir = tempDir('tongxin-rebuild-store-');
   let store: EventStore;
   beforeAll(async () => {

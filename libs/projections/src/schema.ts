@@ -15,7 +15,7 @@ import type Database from 'better-sqlite3';
  * Bump READ_MODEL_VERSION whenever the tables or the meaning of a row change: opening a file written by
  * another version drops the tables, and the runner rebuilds them by replaying from position 0.
  */
-export const READ_MODEL_VERSION = 5;
+export const READ_MODEL_VERSION = 6;
 export const PROJECTION_NAME = 'ledger-totals';
 
 /**
@@ -25,7 +25,12 @@ export const PROJECTION_NAME = 'ledger-totals';
 export const GENERATION_KEY = 'generation';
 
 export const READ_MODEL_TABLES = ['checkpoints', 'read_model_meta', 'org_units', 'campaigns', 'volunteers', 'activity_versions',
-  'hour_versions', 'donations', 'refunds', 'disbursements', 'period_locks', 'changes'] as const;
+  'hour_versions', 'donations', 'refunds', 'disbursements', 'goods_valuations', 'distributions', 'distribution_items',
+  'period_locks', 'changes'] as const;
+
+/** The tables figures are summed from, each indexed by org path and campaign for queries. */
+export const FACT_TABLE_NAMES: readonly string[] = ['activity_versions', 'hour_versions', 'donations', 'refunds', 'disbursements',
+  'distributions', 'distribution_items'];
 
 /** The projection's lookups by entity (apply.ts); a rebuild builds them after its last row unless it needs them sooner. */
 const ACTIVITY_KEY_INDEX = 'CREATE INDEX IF NOT EXISTS activity_versions_key ON activity_versions (activity_key)';
@@ -78,6 +83,19 @@ CREATE TABLE IF NOT EXISTS disbursements (
   beneficiaries INTEGER NOT NULL, activity_id TEXT, paid_on TEXT NOT NULL,
   known_from_pos INTEGER NOT NULL, known_from_at INTEGER NOT NULL);
 
+-- Goods handed on (fact-tables.ts values them): one row per distribution, one per line of it, and one per line of a
+-- goods donation with a value per unit, naming the lot of units that share it (fold.ts: goodsValuations).
+CREATE TABLE IF NOT EXISTS goods_valuations (
+  donation_id TEXT NOT NULL, item_index INTEGER NOT NULL, lot INTEGER NOT NULL, quantity INTEGER NOT NULL, amount INTEGER NOT NULL,
+  known_from_pos INTEGER NOT NULL, known_from_at INTEGER NOT NULL, PRIMARY KEY (donation_id, item_index));
+CREATE TABLE IF NOT EXISTS distributions (
+  distribution_id TEXT NOT NULL, donation_id TEXT NOT NULL, campaign_id TEXT NOT NULL, org_path TEXT NOT NULL,
+  beneficiaries INTEGER NOT NULL, distributed_on TEXT NOT NULL, known_from_pos INTEGER NOT NULL, known_from_at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS distribution_items (
+  distribution_id TEXT NOT NULL, donation_id TEXT NOT NULL, item_index INTEGER NOT NULL, campaign_id TEXT NOT NULL,
+  org_path TEXT NOT NULL, unit TEXT NOT NULL, quantity INTEGER NOT NULL, distributed_on TEXT NOT NULL,
+  known_from_pos INTEGER NOT NULL, known_from_at INTEGER NOT NULL);
+
 CREATE TABLE IF NOT EXISTS period_locks (
   month TEXT NOT NULL, org_unit_id TEXT NOT NULL, org_path TEXT NOT NULL, reason TEXT, actor TEXT,
   known_from_pos INTEGER NOT NULL, known_from_at INTEGER NOT NULL, PRIMARY KEY (month, org_unit_id));
@@ -96,7 +114,7 @@ CREATE TABLE IF NOT EXISTS changes (
  */
 const QUERY_INDEXES: readonly string[] = [
   'CREATE INDEX IF NOT EXISTS org_units_path ON org_units (org_path)',
-  ...['activity_versions', 'hour_versions', 'donations', 'refunds', 'disbursements'].flatMap((table) => [
+  ...FACT_TABLE_NAMES.flatMap((table) => [
     `CREATE INDEX IF NOT EXISTS ${table}_path ON ${table} (org_path)`,
     `CREATE INDEX IF NOT EXISTS ${table}_campaign ON ${table} (campaign_id)`,
   ]),

@@ -37,6 +37,12 @@ export function prepareStatements(db: Database.Database) {
       refunded_on, known_from_pos, known_from_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
     insertDisbursement: db.prepare(`INSERT INTO disbursements (disbursement_id, campaign_id, org_path, amount,
       beneficiaries, activity_id, paid_on, known_from_pos, known_from_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+    insertGoodsValuation: db.prepare(`INSERT INTO goods_valuations (donation_id, item_index, lot, quantity, amount, known_from_pos,
+      known_from_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (donation_id, item_index) DO NOTHING`),
+    insertDistribution: db.prepare(`INSERT INTO distributions (distribution_id, donation_id, campaign_id, org_path, beneficiaries,
+      distributed_on, known_from_pos, known_from_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
+    insertDistributionItem: db.prepare(`INSERT INTO distribution_items (distribution_id, donation_id, item_index, campaign_id,
+      org_path, unit, quantity, distributed_on, known_from_pos, known_from_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
 
     registerOrgUnit: db.prepare(`INSERT INTO org_units (id, name, level, parent_id, code, org_path, known_from_pos,
       known_from_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`),

@@ -18,6 +18,15 @@ export interface Totals {
   donations: number;
   /** Beneficiaries named on disbursements (an addition to §5; not part of `beneficiaries`). */
   disbursementBeneficiaries: number;
+  /** Distributions of donated goods (GoodsDistributed), counted under the recipient's unit on `distributedOn`. */
+  goodsDistributions: number;
+  /**
+   * What the goods handed out were worth, in 分, where the donation gives a value per unit (README: figure rules);
+   * goods of a donation that gives none add nothing here.
+   */
+  goodsDistributedValue: number;
+  /** People reached by distributions (not part of `beneficiaries`, which sums activities' values). */
+  distributionBeneficiaries: number;
   /** The read model's checkpoint: the last global position the answer includes. */
   position: number;
 }
@@ -37,15 +46,18 @@ export interface TotalsFilter {
   asOf?: string;
 }
 
-export const BREAKDOWN_DIMENSIONS = ['orgUnit', 'campaign', 'category', 'venueType', 'month'] as const;
+/** `goodsUnit`: the unit goods were handed out in (袋, 床 …); its rows carry `goodsQuantity`. */
+export const BREAKDOWN_DIMENSIONS = ['orgUnit', 'campaign', 'category', 'venueType', 'month', 'goodsUnit'] as const;
 export type BreakdownDimension = (typeof BREAKDOWN_DIMENSIONS)[number];
 
 export type Figures = Omit<Totals, 'position'>;
 
 export interface BreakdownRow extends Figures {
-  /** Org unit id, campaign id, category, venue type or `YYYY-MM`; null for figures without the dimension. */
+  /** Org unit id, campaign id, category, venue type, `YYYY-MM` or goods unit; null for figures without the dimension. */
   key: string | null;
   label: string;
+  /** By `goodsUnit` only: how many of that unit were handed out (quantities of different units never add up). */
+  goodsQuantity?: number;
 }
 
 export interface Breakdown {
@@ -69,6 +81,6 @@ export function emptyFigures(): Figures {
     activitiesHeld: 0, participants: 0, beneficiaries: 0, materialsDistributed: 0,
     volunteerParticipations: 0, volunteerMinutesLogged: 0, volunteerMinutesVerified: 0, distinctVolunteers: 0,
     moneyReceived: 0, moneyRefunded: 0, goodsValueReceived: 0, fundsRaised: 0, disbursed: 0, donations: 0,
-    disbursementBeneficiaries: 0,
+    disbursementBeneficiaries: 0, goodsDistributions: 0, goodsDistributedValue: 0, distributionBeneficiaries: 0,
   };
 }

@@ -25,6 +25,9 @@ const ROW_KEYS: Record<ComparedTable, readonly string[]> = {
   donations: ['donation_id'],
   refunds: ['refund_id'],
   disbursements: ['disbursement_id'],
+  goods_valuations: ['donation_id', 'item_index'],
+  distributions: ['distribution_id'],
+  distribution_items: ['distribution_id', 'item_index'],
   period_locks: ['month', 'org_unit_id'],
   changes: ['position'],
 };

@@ -31,6 +31,13 @@ export class DonatedItemDto {
   /** 件, 箱, 袋, kg … */
   @Text(20)
   unit!: string;
+
+  /**
+   * 分: this line's part of the assessed `amount`, on every line or on none (then they sum to `amount`). It values the
+   * goods handed out of this line (goodsDistributedValue); without it, only a donation of one good is valued per unit.
+   */
+  @Optional() @IsInt() @Min(0) @Max(MAX_MONEY)
+  value?: number;
 }
 
 export class ReceiveDonationDto {

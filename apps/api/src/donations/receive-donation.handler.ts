@@ -34,7 +34,9 @@ export class ReceiveDonationHandler implements ICommandHandler<ReceiveDonationCo
           donor: { name: body.donor.name, kind: body.donor.kind, anonymous: body.donor.anonymous ?? false },
           kind: body.kind, amount: body.amount, receivedOn: body.receivedOn, method: body.method ?? null,
           reference: body.reference ?? null,
-          items: (body.items ?? []).map((i) => ({ description: i.description, quantity: i.quantity, unit: i.unit })),
+          items: (body.items ?? []).map((i) => ({
+            description: i.description, quantity: i.quantity, unit: i.unit, ...(i.value === undefined ? {} : { value: i.value }),
+          })),
         },
         orgUnit: scoped(ctx.principal, await this.executor.orgUnit(body.orgUnitId)),
         period: await reads.periodOf(body.receivedOn),

@@ -23,6 +23,9 @@ const FIGURE_COLUMNS: { key: FigureKey; header: string; unit: string; measure: M
   { key: 'disbursed', header: '支出善款（元）', unit: '元', measure: 'yuan' },
   { key: 'donations', header: '捐赠笔数', unit: '笔', measure: 'count' },
   { key: 'disbursementBeneficiaries', header: '支出受益（人次）', unit: '人次', measure: 'count' },
+  { key: 'goodsDistributions', header: '发放物资（次）', unit: '次', measure: 'count' },
+  { key: 'goodsDistributedValue', header: '发放物资折价（元）', unit: '元', measure: 'yuan' },
+  { key: 'distributionBeneficiaries', header: '发放物资受益（人次）', unit: '人次', measure: 'count' },
 ];
 
 const NUMBER_FORMATS: Record<Measure, string> = { count: '#,##0', yuan: '#,##0.00', hours: '#,##0.00' };
@@ -40,6 +43,7 @@ export const BREAKDOWN_SHEETS: { by: BreakdownBy; name: string; header: string }
   { by: 'category', name: '按活动类别', header: '活动类别' },
   { by: 'venueType', name: '按活动场所', header: '活动场所' },
   { by: 'month', name: '按月份', header: '月份' },
+  { by: 'goodsUnit', name: '按物资单位', header: '物资单位' },
 ];
 
 export interface TotalsWorkbookInput {
@@ -83,6 +87,8 @@ function describe(workbook: ExcelJS.Workbook, input: TotalsWorkbookInput): void 
     ['金额', '单位为元，由账本以分记录的整数精确换算，保留两位小数'],
     ['时长', '单位为小时，由账本以分钟记录的整数换算'],
     ['口径', '每个单位的数字包含其全部下级单位；作废的活动、被驳回的时长不计入；筹集善款物资 = 收到善款 − 退回善款 + 捐赠物资折价'],
+    ['物资', '发放物资计入接收单位（或接收活动所在单位），按发放日期；折价按每项物资的折价平均到每件，未分项折价时仅同一种物资的捐赠按总折价平均，'
+      + '不同物资的捐赠不计折价；发放物资受益不计入受益群众；发放宣传资料是活动发放的宣传品，不是捐赠物资'],
   ];
   for (const [label, value] of rows) {
     const row = sheet.addRow([label, value]);
@@ -102,15 +108,18 @@ function totalsSheet(workbook: ExcelJS.Workbook, totals: Totals): void {
   }
 }
 
-function breakdownSheet(workbook: ExcelJS.Workbook, sheetName: string, header: string, rows: BreakdownRow[]): void {
-  const sheet = workbook.addWorksheet(sheetName, { views: [{ state: 'frozen', xSplit: 2, ySplit: 1 }] });
+/** By goods unit, each row also gives the quantity handed out in that unit (after the key: it reads as "袋 | 53"). */
+function breakdownSheet(workbook: ExcelJS.Workbook, { by, name, header }: (typeof BREAKDOWN_SHEETS)[number], rows: BreakdownRow[]): void {
+  const sheet = workbook.addWorksheet(name, { views: [{ state: 'frozen', xSplit: 2, ySplit: 1 }] });
+  const quantity = by === 'goodsUnit';
   sheet.columns = [
-    { width: 24 }, { width: 18 },
+    { width: 24 }, { width: 18 }, ...(quantity ? [{ width: 12, style: { numFmt: NUMBER_FORMATS.count } }] : []),
     ...FIGURE_COLUMNS.map((column) => ({ width: Math.max(12, column.header.length * 2), style: { numFmt: NUMBER_FORMATS[column.measure] } })),
   ];
-  styleHeader(sheet.addRow([header, '编码', ...FIGURE_COLUMNS.map((column) => column.header)]));
+  styleHeader(sheet.addRow([header, '编码', ...(quantity ? ['发放数量'] : []), ...FIGURE_COLUMNS.map((column) => column.header)]));
   for (const row of rows) {
-    sheet.addRow([row.label, row.key ?? '', ...FIGURE_COLUMNS.map((column) => cellValue(row[column.key], column.measure))]);
+    sheet.addRow([row.label, row.key ?? '', ...(quantity ? [row.goodsQuantity ?? 0] : []),
+      ...FIGURE_COLUMNS.map((column) => cellValue(row[column.key], column.measure))]);
   }
 }
 
@@ -120,7 +129,7 @@ export async function totalsWorkbook(input: TotalsWorkbookInput): Promise<Buffer
   workbook.creator = '同心账本';
   workbook.created = input.generatedAt;
   totalsSheet(workbook, input.totals);
-  for (const { by, name, header } of BREAKDOWN_SHEETS) breakdownSheet(workbook, name, header, input.breakdowns[by]);
+  for (const spec of BREAKDOWN_SHEETS) breakdownSheet(workbook, spec, input.breakdowns[spec.by]);
   describe(workbook, input);
   return Buffer.from(await workbook.xlsx.writeBuffer());
 }

@@ -3,7 +3,8 @@ import { ACTIVITY_CATEGORIES, VENUE_TYPES, type ActivityCategory, type VenueType
 import { IsIn, IsString, Matches } from 'class-validator';
 import { ID_PATTERN, IsCalendarDate, IsInstant, Optional } from '../http/validators';
 
-export const BREAKDOWN_DIMENSIONS = ['orgUnit', 'campaign', 'category', 'venueType', 'month'] as const;
+/** `goodsUnit`: goods handed out by unit (袋, 床 …), each row with its `goodsQuantity`. */
+export const BREAKDOWN_DIMENSIONS = ['orgUnit', 'campaign', 'category', 'venueType', 'month', 'goodsUnit'] as const;
 export type BreakdownBy = (typeof BREAKDOWN_DIMENSIONS)[number];
 
 /** Query-string filters of §5; query values arrive as strings and are checked as such. */
@@ -15,7 +16,7 @@ export class StatsQueryDto {
   @Optional() @IsString() @Matches(ID_PATTERN)
   campaignId?: string;
 
-  /** Inclusive, on each fact's own date (occurredOn / servedOn / receivedOn / refundedOn / paidOn). */
+  /** Inclusive, on each fact's own date (occurredOn / servedOn / receivedOn / refundedOn / paidOn / distributedOn). */
   @Optional() @IsCalendarDate()
   from?: string;
 

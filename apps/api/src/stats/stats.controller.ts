@@ -1,6 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { BreakdownDto, TotalsDto } from './stats-answer.dto';
 import { BreakdownQueryDto, ChangesQueryDto, StatsQueryDto } from './stats-query.dto';
 import { GetBreakdownQuery, GetChangesQuery, GetTotalsQuery } from './stats.handlers';
 import { Allow, CurrentPrincipal, EVERY_ROLE, HISTORY_ROLES, type Principal } from '../auth/principal';
@@ -12,12 +13,14 @@ export class StatsController {
   constructor(private readonly queryBus: QueryBus) {}
 
   @Get('totals')
+  @ApiOkResponse({ type: TotalsDto })
   @Allow(...EVERY_ROLE)
   totals(@Query() query: StatsQueryDto, @CurrentPrincipal() principal: Principal) {
     return this.queryBus.execute(new GetTotalsQuery(query, principal));
   }
 
   @Get('breakdown')
+  @ApiOkResponse({ type: BreakdownDto, description: 'One row per key; `by=goodsUnit` rows also give `goodsQuantity`.' })
   @Allow(...EVERY_ROLE)
   breakdown(@Query() query: BreakdownQueryDto, @CurrentPrincipal() principal: Principal) {
     const { by, ...params } = query;

@@ -1,4 +1,5 @@
 import type { ReceiveDonation, RefundDonation } from '../commands';
+import type { DonatedItem } from '../events';
 import { donationReceived, donationRefunded, fundsDisbursed } from '../testing/campaign-events';
 import { deciderSpec } from '../testing/decider-spec';
 import { campaignLaunched, noOrgUnit, org, TODAY, TOMORROW } from '../testing/fixtures';
@@ -79,6 +80,23 @@ describe('ReceiveDonation', () => {
     spec.given([launched]).when(receive({ kind: 'goods', items: [] })).thenThrows('INVALID_VALUE', 'items');
     spec.given([launched]).when(receive({ items: [{ description: '米', quantity: 1, unit: '袋' }] }))
       .thenThrows('INVALID_VALUE', 'items');
+  });
+});
+
+describe('ReceiveDonation of goods valued per item', () => {
+  const rice = { description: '大米', quantity: 20, unit: '袋' };
+  const quilts = { description: '棉被', quantity: 5, unit: '床' };
+  const goods = (items: DonatedItem[]) => receive({ kind: 'goods', method: null, amount: 50_000, items });
+
+  it('keeps each line\'s value when the values sum to the amount', () => {
+    const items = [{ ...rice, value: 30_000 }, { ...quilts, value: 20_000 }];
+    spec.given([launched]).when(goods(items)).then([expect.objectContaining({ data: expect.objectContaining({ items }) })]);
+  });
+
+  it('refuses values on some lines only, values that do not sum to the amount, and values that are not whole 分', () => {
+    spec.given([launched]).when(goods([{ ...rice, value: 50_000 }, quilts])).thenThrows('INVALID_VALUE', 'items[1].value');
+    spec.given([launched]).when(goods([{ ...rice, value: 30_000 }, { ...quilts, value: 19_999 }])).thenThrows('INVALID_VALUE', 'items');
+    spec.given([launched]).when(goods([{ ...rice, value: 50_000.5 }, { ...quilts, value: -0.5 }])).thenThrows('INVALID_VALUE', 'items[0].value');
   });
 });
 

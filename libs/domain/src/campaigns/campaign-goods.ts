@@ -19,6 +19,8 @@ export interface DonatedItemBalance {
   index: number;
   description: string;
   unit: string;
+  /** 分, when the donation values its lines. */
+  value?: number;
   received: number;
   distributed: number;
   remaining: number;
@@ -29,8 +31,8 @@ export function itemBalances(donation: DonationState): DonatedItemBalance[] {
   return donation.items.map((item, index) => {
     const distributed = donation.distributed[index] ?? 0;
     return {
-      index, description: item.description, unit: item.unit, received: item.quantity, distributed,
-      remaining: item.quantity - distributed,
+      index, description: item.description, unit: item.unit, ...(item.value === undefined ? {} : { value: item.value }),
+      received: item.quantity, distributed, remaining: item.quantity - distributed,
     };
   });
 }

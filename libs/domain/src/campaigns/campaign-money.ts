@@ -1,7 +1,7 @@
 /** The money commands of a campaign stream, decided against its folded balance. */
 import type { DisburseFunds, ReceiveDonation, RefundDonation } from '../commands';
 import { DomainError } from '../errors';
-import type { DonationReceived, DonationRefunded, FundsDisbursed } from '../events';
+import type { DonatedItem, DonationReceived, DonationRefunded, FundsDisbursed } from '../events';
 import type { OrgUnitState } from '../org-units/org-unit';
 import { requireOpenPeriod } from '../periods/period';
 import { isWithin, requireNotAfterToday, requireOrgUnit } from '../rules';
@@ -26,6 +26,22 @@ export function requireUnitInCampaign(
   return unit;
 }
 
+/** Values per line are all or nothing, and then they are the whole assessed amount, split. */
+function requireItemValues(items: readonly DonatedItem[], amount: number): void {
+  const valued = items.filter((item) => item.value !== undefined).length;
+  if (valued === 0) return;
+  if (valued < items.length) {
+    const line = items.findIndex((item) => item.value === undefined);
+    throw new DomainError('INVALID_VALUE', 'give a value on every item or on none', `items[${line}].value`);
+  }
+  const bad = items.findIndex(({ value }) => !Number.isInteger(value) || value! < 0);
+  if (bad >= 0) throw new DomainError('INVALID_VALUE', `value ${items[bad].value} is not a whole number of 分`, `items[${bad}].value`);
+  const total = items.reduce((sum, item) => sum + item.value!, 0);
+  if (total !== amount) {
+    throw new DomainError('INVALID_VALUE', `the items' values sum to ${total}, not the donation's amount ${amount}`, 'items');
+  }
+}
+
 export function decideReceiveDonation(command: ReceiveDonation, state: CampaignState): DonationReceived[] {
   const { data, today } = command;
   requireCampaign(state, data.campaignId);
@@ -41,6 +57,7 @@ export function decideReceiveDonation(command: ReceiveDonation, state: CampaignS
   if (data.kind === 'money' && data.items.length > 0) {
     throw new DomainError('INVALID_VALUE', 'a money donation carries no items', 'items');
   }
+  requireItemValues(data.items, data.amount);
   return [{
     type: 'DonationReceived',
     data: {

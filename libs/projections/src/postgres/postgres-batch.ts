@@ -3,8 +3,9 @@ import type { RecordedEvent } from '@tongxin/event-store';
 import { CHANGE_COLUMNS, type ChangeRow, type PeriodLockRow } from '../changes';
 import { entityKey } from '../entity-key';
 import {
-  correctsCountedFields, type ActivityVersion, type CampaignRow, type DisbursementRow, type DonationRow, type FactStore,
-  type HourVersion, type LinkedActivity, type OrgUnitRow, type RefundRow, type VolunteerRow,
+  correctsCountedFields, type ActivityVersion, type CampaignRow, type DisbursementRow, type DistributionItemRow, type DistributionRow,
+  type DonationRow, type FactStore, type GoodsValuationRow, type HourVersion, type LinkedActivity, type OrgUnitRow, type RefundRow,
+  type VolunteerRow,
 } from '../fold';
 import { copyRows } from './postgres-copy';
 
@@ -76,6 +77,12 @@ const REFUND_COLUMNS: Columns = [['refund_id', 'text'], ['donation_id', 'text'],
   ['kind', 'text'], ['amount', 'bigint'], ['refunded_on', 'text'], ...KNOWN_FROM];
 const DISBURSEMENT_COLUMNS: Columns = [['disbursement_id', 'text'], ['campaign_id', 'text'], ['org_path', 'text'],
   ['amount', 'bigint'], ['beneficiaries', 'integer'], ['activity_id', 'text'], ['paid_on', 'text'], ...KNOWN_FROM];
+const GOODS_VALUATION_COLUMNS: Columns = [['donation_id', 'text'], ['item_index', 'integer'], ['lot', 'integer'], ['quantity', 'bigint'],
+  ['amount', 'bigint'], ...KNOWN_FROM];
+const DISTRIBUTION_COLUMNS: Columns = [['distribution_id', 'text'], ['donation_id', 'text'], ['campaign_id', 'text'],
+  ['org_path', 'text'], ['beneficiaries', 'integer'], ['distributed_on', 'text'], ...KNOWN_FROM];
+const DISTRIBUTION_ITEM_COLUMNS: Columns = [['distribution_id', 'text'], ['donation_id', 'text'], ['item_index', 'integer'],
+  ['campaign_id', 'text'], ['org_path', 'text'], ['unit', 'text'], ['quantity', 'integer'], ['distributed_on', 'text'], ...KNOWN_FROM];
 const ORG_UNIT_COLUMNS: Columns = [['id', 'text'], ['name', 'text'], ['level', 'text'], ['parent_id', 'text'], ['code', 'text'],
   ['org_path', 'text'], ...KNOWN_FROM];
 const CAMPAIGN_COLUMNS: Columns = [['id', 'text'], ['name', 'text'], ['org_unit_id', 'text'], ['org_path', 'text'],
@@ -113,6 +120,9 @@ export class PostgresBatch implements FactStore<BatchActivity, BatchHours> {
   private readonly donations: Inserted<DonationRow>[] = [];
   private readonly refunds: Inserted<RefundRow>[] = [];
   private readonly disbursements: Inserted<DisbursementRow>[] = [];
+  private readonly goodsValuations: Inserted<GoodsValuationRow>[] = [];
+  private readonly distributions: Inserted<DistributionRow>[] = [];
+  private readonly distributionItems: Inserted<DistributionItemRow>[] = [];
   private readonly orgUnits = new Map<string, Inserted<OrgUnitRow>>();
   private readonly campaigns = new Map<string, Inserted<CampaignRow>>();
   private readonly volunteers = new Map<string, Inserted<VolunteerRow>>();
@@ -306,6 +316,15 @@ export class PostgresBatch implements FactStore<BatchActivity, BatchHours> {
     this.disbursements.push(knownFrom(row, pos, at));
   }
 
+  insertGoodsValuation(row: GoodsValuationRow, pos: number, at: number): void {
+    this.goodsValuations.push(knownFrom(row, pos, at));
+  }
+
+  insertDistribution(row: DistributionRow, items: readonly DistributionItemRow[], pos: number, at: number): void {
+    this.distributions.push(knownFrom(row, pos, at));
+    for (const item of items) this.distributionItems.push(knownFrom(item, pos, at));
+  }
+
   registerOrgUnit(row: OrgUnitRow, pos: number, at: number): void {
     if (!this.orgUnits.has(row.id)) this.orgUnits.set(row.id, knownFrom(row, pos, at));
   }
@@ -352,6 +371,9 @@ export class PostgresBatch implements FactStore<BatchActivity, BatchHours> {
     await copyRows(client, 'donations', namesOf(DONATION_COLUMNS), this.donations);
     await copyRows(client, 'refunds', namesOf(REFUND_COLUMNS), this.refunds);
     await copyRows(client, 'disbursements', namesOf(DISBURSEMENT_COLUMNS), this.disbursements);
+    await copyRows(client, 'distributions', namesOf(DISTRIBUTION_COLUMNS), this.distributions);
+    await copyRows(client, 'distribution_items', namesOf(DISTRIBUTION_ITEM_COLUMNS), this.distributionItems);
+    await insertRows(client, 'goods_valuations', GOODS_VALUATION_COLUMNS, this.goodsValuations, 'ON CONFLICT (donation_id, item_index) DO NOTHING');
     await insertRows(client, 'org_units', ORG_UNIT_COLUMNS, [...this.orgUnits.values()], 'ON CONFLICT (id) DO NOTHING');
     await insertRows(client, 'campaigns', CAMPAIGN_COLUMNS, [...this.campaigns.values()], 'ON CONFLICT (id) DO NOTHING');
     await insertRows(client, 'volunteers', VOLUNTEER_COLUMNS, [...this.volunteers.values()], 'ON CONFLICT (id) DO NOTHING');

@@ -1,5 +1,5 @@
 import type { Pool, PoolClient } from 'pg';
-import { PROJECTION_NAME, READ_MODEL_TABLES, READ_MODEL_VERSION } from '../schema';
+import { FACT_TABLE_NAMES, PROJECTION_NAME, READ_MODEL_TABLES, READ_MODEL_VERSION } from '../schema';
 
 /**
  * The read model's tables in PostgreSQL: the same rows as the SQLite model (schema.ts explains them).
@@ -52,6 +52,17 @@ CREATE TABLE IF NOT EXISTS disbursements (
   beneficiaries integer NOT NULL, activity_id text, paid_on text ${C} NOT NULL,
   known_from_pos bigint NOT NULL, known_from_at bigint NOT NULL);
 
+CREATE TABLE IF NOT EXISTS goods_valuations (
+  donation_id text NOT NULL, item_index integer NOT NULL, lot integer NOT NULL, quantity bigint NOT NULL, amount bigint NOT NULL,
+  known_from_pos bigint NOT NULL, known_from_at bigint NOT NULL, PRIMARY KEY (donation_id, item_index));
+CREATE TABLE IF NOT EXISTS distributions (
+  distribution_id text NOT NULL, donation_id text NOT NULL, campaign_id text NOT NULL, org_path text ${C} NOT NULL,
+  beneficiaries integer NOT NULL, distributed_on text ${C} NOT NULL, known_from_pos bigint NOT NULL, known_from_at bigint NOT NULL);
+CREATE TABLE IF NOT EXISTS distribution_items (
+  distribution_id text NOT NULL, donation_id text NOT NULL, item_index integer NOT NULL, campaign_id text NOT NULL,
+  org_path text ${C} NOT NULL, unit text ${C} NOT NULL, quantity integer NOT NULL, distributed_on text ${C} NOT NULL,
+  known_from_pos bigint NOT NULL, known_from_at bigint NOT NULL);
+
 CREATE TABLE IF NOT EXISTS period_locks (
   month text ${C} NOT NULL, org_unit_id text ${C} NOT NULL, org_path text ${C} NOT NULL, reason text, actor text,
   known_from_pos bigint NOT NULL, known_from_at bigint NOT NULL, PRIMARY KEY (month, org_unit_id));
@@ -66,7 +77,7 @@ CREATE TABLE IF NOT EXISTS changes (
 /** Indexes only queries use; a bulk replay drops them and builds them once at the end (as in SQLite). */
 const QUERY_INDEXES: readonly { name: string; ddl: string }[] = [
   { name: 'org_units_path', ddl: 'CREATE INDEX IF NOT EXISTS org_units_path ON org_units (org_path)' },
-  ...['activity_versions', 'hour_versions', 'donations', 'refunds', 'disbursements'].flatMap((table) => [
+  ...FACT_TABLE_NAMES.flatMap((table) => [
     { name: `${table}_path`, ddl: `CREATE INDEX IF NOT EXISTS ${table}_path ON ${table} (org_path)` },
     { name: `${table}_campaign`, ddl: `CREATE INDEX IF NOT EXISTS ${table}_campaign ON ${table} (campaign_id)` },
   ]),

@@ -1,6 +1,6 @@
 /** Builds a recorded log by hand for Given/When/Then projection tests: positions from 1, a clock you set. */
 import type {
-  ActivityFacts, ActivityRecorded, DonationKind, LedgerEvent, OrgUnitLevel,
+  ActivityFacts, ActivityRecorded, DonatedItem, DonationKind, LedgerEvent, OrgUnitLevel,
 } from '@tongxin/domain';
 import type { RecordedEvent } from '../../../event-store/src/event-store';
 
@@ -12,7 +12,7 @@ export class LedgerLog {
   private readonly paths = new Map<string, string[]>();
   private readonly activities = new Map<string, { orgUnitId: string; campaignId: string | null }>();
   private readonly volunteers = new Map<string, string>();
-  private readonly donations = new Map<string, { campaignId: string; orgUnitId: string; kind: DonationKind }>();
+  private readonly donations = new Map<string, { campaignId: string; orgUnitId: string; kind: DonationKind; items: DonatedItem[] }>();
 
   /** Later events are recorded from this instant on, one second apart. */
   at(instant: string): this {
@@ -112,14 +112,17 @@ export class LedgerLog {
     return this;
   }
 
-  donate(id: string, campaignId: string, orgUnitId: string, kind: DonationKind, amount: number, receivedOn: string): this {
-    this.donations.set(id, { campaignId, orgUnitId, kind });
+  donate(
+    id: string, campaignId: string, orgUnitId: string, kind: DonationKind, amount: number, receivedOn: string,
+    items: DonatedItem[] = kind === 'goods' ? [{ description: 'rice', quantity: 10, unit: 'bag' }] : [],
+  ): this {
+    this.donations.set(id, { campaignId, orgUnitId, kind, items });
     this.append({
       type: 'DonationReceived',
       data: {
         donationId: id, campaignId, orgUnitId, orgPath: this.path(orgUnitId), donor: { name: 'd', kind: 'individual', anonymous: false },
         kind, amount, receivedOn, method: kind === 'money' ? 'bank_transfer' : null, reference: null,
-        items: kind === 'goods' ? [{ description: 'rice', quantity: 10, unit: 'bag' }] : [],
+        items,
       },
     });
     return this;
@@ -141,6 +144,25 @@ export class LedgerLog {
     this.append({
       type: 'FundsDisbursed',
       data: { disbursementId: id, campaignId, orgUnitId, orgPath: this.path(orgUnitId), amount, purpose: 'test', paidOn, beneficiaries, activityId: null },
+    });
+    return this;
+  }
+
+  /** Hands on `quantities` (by item index) of goods donation `donationId` to `orgUnitId`, counted there. */
+  distribute(
+    id: string, donationId: string, orgUnitId: string, quantities: Record<number, number>, distributedOn: string, beneficiaries = 0,
+  ): this {
+    const donation = this.donations.get(donationId)!;
+    const items = Object.entries(quantities).map(([index, quantity]) => {
+      const { description, unit } = donation.items[Number(index)];
+      return { index: Number(index), description, quantity, unit };
+    });
+    this.append({
+      type: 'GoodsDistributed',
+      data: {
+        distributionId: id, donationId, campaignId: donation.campaignId, orgUnitId, orgPath: this.path(orgUnitId),
+        recipient: { orgUnitId }, items, beneficiaries, distributedOn, notes: null,
+      },
     });
     return this;
   }

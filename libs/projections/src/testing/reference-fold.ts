@@ -6,6 +6,8 @@ import { emptyFigures, type Figures } from '../types';
 
 interface ActivityState { participants: number; beneficiaries: number; materials: number }
 interface EntryState { volunteerId: string; minutes: number; verified: boolean }
+/** A lot of a goods donation as distributions value it: A 分 over Q units, c of them handed out so far. */
+interface Lot { amount: bigint; quantity: bigint; handedOut: bigint }
 
 export class ReferenceFold {
   private readonly totals = emptyFigures();
@@ -13,6 +15,8 @@ export class ReferenceFold {
   private readonly entries = new Map<string, EntryState>();
   /** Entries counted per volunteer, for distinct volunteers. */
   private readonly perVolunteer = new Map<string, number>();
+  /** Goods donation → the lot of each item (undefined: not valued per unit). */
+  private readonly goods = new Map<string, (Lot | undefined)[]>();
 
   apply(type: string, data: Record<string, any>): void {
     const t = this.totals;
@@ -70,6 +74,7 @@ export class ReferenceFold {
         if (data.kind === 'money') t.moneyReceived += data.amount;
         else t.goodsValueReceived += data.amount;
         t.donations += 1;
+        if (data.kind === 'goods') this.goods.set(data.donationId, lotsOf(data.amount, data.items));
         return;
       case 'DonationRefunded':
         if (data.kind === 'money') t.moneyRefunded += data.amount;
@@ -78,6 +83,20 @@ export class ReferenceFold {
         t.disbursed += data.amount;
         t.disbursementBeneficiaries += data.beneficiaries;
         return;
+      case 'GoodsDistributed': {
+        t.goodsDistributions += 1;
+        t.distributionBeneficiaries += data.beneficiaries;
+        const lots = this.goods.get(data.donationId);
+        for (const item of data.items) {
+          const lot = lots?.[item.index];
+          if (!lot) continue;
+          // Exact in BigInt: the first c units of a lot are worth ⌊A·c/Q⌋, each line the growth of that.
+          const before = (lot.amount * lot.handedOut) / lot.quantity;
+          lot.handedOut += BigInt(item.quantity);
+          t.goodsDistributedValue += Number((lot.amount * lot.handedOut) / lot.quantity - before);
+        }
+        return;
+      }
       default:
     }
   }
@@ -96,4 +115,14 @@ export class ReferenceFold {
     this.totals.beneficiaries += sign * a.beneficiaries;
     this.totals.materialsDistributed += sign * a.materials;
   }
+}
+
+/** Lines valued one by one are lots of their own; lines of one good (same description and unit) share one lot. */
+function lotsOf(amount: number, items: { description: string; unit: string; quantity: number; value?: number }[]): (Lot | undefined)[] {
+  if (items.length > 0 && items.every((item) => item.value !== undefined)) {
+    return items.map((item) => ({ amount: BigInt(item.value!), quantity: BigInt(item.quantity), handedOut: 0n }));
+  }
+  if (items.length === 0 || !items.every((item) => item.description === items[0].description && item.unit === items[0].unit)) return [];
+  const lot: Lot = { amount: BigInt(amount), quantity: items.reduce((total, item) => total + BigInt(item.quantity), 0n), handedOut: 0n };
+  return items.map(() => lot);
 }

@@ -2,7 +2,8 @@
  * A deterministic, realistic ledger for restart tests and the replay benchmark: a Huaihua-sized tree
  * (1 city, 13 counties, 260 townships, 2,600 villages), campaigns at city and county level, and a mix of
  * events close to a real year: activities ~25%, hour entries ~60% (logged, verified, rejected),
- * corrections (some moving campaigns), voids, donations, refunds and disbursements.
+ * corrections (some moving campaigns), voids, donations (goods of one kind, in lots, valued per line or mixed), refunds,
+ * disbursements and distributions of the goods.
  * Every event is one the domain would accept (no overdrawn campaign, no hours on a void activity).
  */
 import type { RecordedEvent } from '../../../event-store/src/event-store';
@@ -22,6 +23,18 @@ function prng(seed: number): () => number {
 
 const CATEGORIES = ['lecture', 'public_welfare', 'performance', 'training', 'home_visit', 'festival', 'sports', 'knowledge_test', 'volunteer_service', 'meeting'];
 const VENUES = ['agency', 'township', 'community', 'enterprise', 'school', 'religious_site', 'household', 'online', null];
+
+/** Goods donations of `amount`: one item, lots of one good, different goods valued per line, or not valued per unit. */
+const GOODS: ((amount: number) => { description: string; quantity: number; unit: string; value?: number }[])[] = [
+  () => [{ description: '大米', quantity: 20, unit: '袋' }],
+  () => [{ description: '大米', quantity: 20, unit: '袋' }],
+  () => [{ description: '大米', quantity: 12, unit: '袋' }, { description: '大米', quantity: 8, unit: '袋' }],
+  (amount) => [
+    { description: '大米', quantity: 20, unit: '袋', value: Math.floor(amount * 0.6) },
+    { description: '棉被', quantity: 5, unit: '床', value: amount - Math.floor(amount * 0.6) },
+  ],
+  () => [{ description: '大米', quantity: 20, unit: '袋' }, { description: '棉被', quantity: 5, unit: '床' }],
+];
 
 interface Activity { id: string; path: string[]; campaignId: string | null; county: number; voided: boolean }
 
@@ -79,6 +92,8 @@ export function* syntheticLedger(count: number, seed = 20240501): Generator<Synt
   const volunteers: { id: string; village: (typeof villages)[number] }[] = [];
   const pending: { volunteerId: string; entryId: string }[] = [];
   const refundable: { id: string; campaignId: string; path: string[]; left: number }[] = [];
+  /** Goods donations with something left to hand on, and what is left of each item. */
+  const stocked: { id: string; campaignId: string; path: string[]; items: { description: string; unit: string; left: number }[] }[] = [];
   let entries = 0;
   let donations = 0;
   const recent = () => activities[activities.length - 1 - Math.floor(random() * Math.min(activities.length, 5000))];
@@ -147,10 +162,14 @@ export function* syntheticLedger(count: number, seed = 20240501): Generator<Synt
         balances.set(campaignId, balances.get(campaignId)! + amount);
         refundable.push({ id, campaignId, path: village.path, left: amount });
       }
+      const items = money ? [] : pick(GOODS)(amount);
+      if (!money) {
+        stocked.push({ id, campaignId, path: village.path, items: items.map(({ description, unit, quantity }) => ({ description, unit, left: quantity })) });
+      }
       yield event(`campaign-${campaignId}`, 'DonationReceived', {
         donationId: id, campaignId, orgUnitId: village.path[3], orgPath: village.path,
         donor: { name: '爱心人士', kind: 'individual', anonymous: false }, kind: money ? 'money' : 'goods', amount, receivedOn: day(),
-        method: money ? 'wechat_pay' : null, reference: null, items: money ? [] : [{ description: '大米', quantity: 20, unit: '袋' }],
+        method: money ? 'wechat_pay' : null, reference: null, items,
       }, village.path[3]);
     } else if (roll < 0.972 && refundable.length > 0) {
       const donation = refundable[refundable.length - 1 - Math.floor(random() * Math.min(refundable.length, 500))];
@@ -161,6 +180,25 @@ export function* syntheticLedger(count: number, seed = 20240501): Generator<Synt
       yield event(`campaign-${donation.campaignId}`, 'DonationRefunded', {
         refundId: `ref-${emitted}`, donationId: donation.id, campaignId: donation.campaignId, orgUnitId: donation.path[3],
         orgPath: donation.path, kind: 'money', amount, refundedOn: day(), reason: '退款',
+      }, donation.path[3]);
+    } else if (roll >= 0.99 && stocked.length > 0) {
+      const at = stocked.length - 1 - Math.floor(random() * Math.min(stocked.length, 200));
+      const donation = stocked[at];
+      const items = donation.items.flatMap((item, index) => {
+        if (item.left === 0 || random() < 0.3) return [];
+        const quantity = 1 + Math.floor(random() * item.left);
+        item.left -= quantity;
+        return [{ index, description: item.description, quantity, unit: item.unit }];
+      });
+      if (donation.items.every((item) => item.left === 0)) {
+        stocked[at] = stocked[stocked.length - 1];
+        stocked.pop();
+      }
+      if (items.length === 0) continue;
+      yield event(`campaign-${donation.campaignId}`, 'GoodsDistributed', {
+        distributionId: `dist-${emitted}`, donationId: donation.id, campaignId: donation.campaignId, orgUnitId: donation.path[3],
+        orgPath: donation.path, recipient: { orgUnitId: donation.path[3] }, items, beneficiaries: Math.floor(random() * 30),
+        distributedOn: new Date(clock).toISOString().slice(0, 10), notes: null,
       }, donation.path[3]);
     } else {
       const campaignId = pick([...balances.keys()]);
