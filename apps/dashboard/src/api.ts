@@ -7,13 +7,10 @@ export interface Figures {
   activitiesHeld: number; participants: number; beneficiaries: number; materialsDistributed: number;
   volunteerParticipations: number; volunteerMinutesLogged: number; volunteerMinutesVerified: number; distinctVolunteers: number;
   moneyReceived: number; moneyRefunded: number; goodsValueReceived: number; fundsRaised: number; disbursed: number; donations: number;
+  /** Goods handed out: distributions counted, their value in 分 where the donation states it, and the people reached. */
+  goodsDistributions: number; goodsDistributedValue: number; distributionBeneficiaries: number;
 }
-/**
- * Goods handed out (GET /stats/totals gains these beside the figures above): distributions counted, their value in 分
- * where the donation states it, and the people they reached. Absent from an API that does not count them yet.
- */
-export interface GoodsDistributionFigures { goodsDistributions?: number; goodsDistributedValue?: number; distributionBeneficiaries?: number }
-export interface Totals extends Figures, GoodsDistributionFigures { position: number }
+export interface Totals extends Figures { position: number }
 export interface BreakdownRow extends Figures { key: string | null; label: string }
 export interface Breakdown { rows: BreakdownRow[]; position: number }
 export interface OrgUnit { id: string; name: string; level: string; parentId: string | null; path: string[]; children: string[] }
