@@ -1,11 +1,11 @@
 import ExcelJS from 'exceljs';
 import { emptyFigures, type BreakdownRow } from '@tongxin/projections';
-import { totalsWorkbook } from './totals-workbook';
+import { BREAKDOWN_SHEETS, totalsWorkbook } from './totals-workbook';
 
 describe('the totals workbook\'s 说明 sheet', () => {
   async function about(asOf?: string): Promise<Record<string, unknown>> {
     const totals = { ...emptyFigures(), position: 42 };
-    const breakdowns = { orgUnit: [], campaign: [], category: [], venueType: [], month: [] } as Record<string, BreakdownRow[]>;
+    const breakdowns = Object.fromEntries(BREAKDOWN_SHEETS.map(({ by }) => [by, [] as BreakdownRow[]])) as Record<string, BreakdownRow[]>;
     const file = await totalsWorkbook({
       unitName: '怀化市', standsOn: '2026-12-08', generatedAt: new Date('2026-12-07T22:06:13.500Z'), totals, breakdowns, asOf,
     });
