@@ -60,7 +60,7 @@ export class GetReconciliationHandler implements IQueryHandler<GetReconciliation
     const reconciliation = await this.executor.load(streams.reconciliation(campaignId), reconciliationDecider);
     const { state } = reconciliation;
     const seesNames = SEES_DONOR_NAMES.includes(principal.role);
-    const donations = Object.values(campaign.state.donations).filter((donation) => donation.kind === 'money');
+    const donations = [...campaign.state.donations.values()].filter((donation) => donation.kind === 'money');
     const lines = Object.values(state.lines);
     const matches = Object.fromEntries(MATCH_METHODS.map((method) => [method, 0])) as Record<MatchMethod, number>;
     for (const line of lines) if (line.matched) matches[line.matched.by]++;

@@ -101,7 +101,7 @@ export class ReconcileProcessor implements JobProcessor<ReconcilePayload, Reconc
     //    then record them in batches; each batch keeps only what still holds on the stream.
     const { state: campaign } = await this.executor.load(streams.campaign(campaignId), campaignDecider);
     const reconciliation = await this.executor.load(streams.reconciliation(campaignId), reconciliationDecider);
-    const { matches } = proposeMatches(reconciliation.state, Object.values(campaign.donations));
+    const { matches } = proposeMatches(reconciliation.state, campaign.donations.values());
     // Progress counts this statement's lines decided: matched before, left unmatched, or matched by a batch.
     let done = total - matches.filter((m) => m.statementId === statementId).length;
     await job.progress(done, total);
@@ -124,7 +124,7 @@ export class ReconcileProcessor implements JobProcessor<ReconcilePayload, Reconc
       campaignId, statementId, recorded, lines: total, skipped: parsed.skipped,
       duplicates: total - (after.state.statements[statementId]?.lines.length ?? total),
       matched: counted,
-      unmatched: proposeMatches(after.state, Object.values(campaign.donations)).unresolved,
+      unmatched: proposeMatches(after.state, campaign.donations.values()).unresolved,
     };
   }
 

@@ -87,7 +87,7 @@ function requireLine(state: ReconciliationState, statementId: string, line: numb
 }
 
 function requireMoneyDonation(campaign: CampaignState, donationId: string): DonationState {
-  const donation = campaign.exists && Object.hasOwn(campaign.donations, donationId) ? campaign.donations[donationId] : undefined;
+  const donation = campaign.exists ? campaign.donations.get(donationId) : undefined;
   if (!donation) throw new DomainError('UNKNOWN_REFERENCE', `donation ${donationId} does not exist in this campaign`, 'donationId');
   if (donation.kind !== 'money') {
     throw new DomainError('INVALID_REFERENCE', `donation ${donationId} is goods; only money reaches the bank`, 'donationId');
