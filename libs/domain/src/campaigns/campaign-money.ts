@@ -78,6 +78,8 @@ export function decideRefundDonation(command: RefundDonation, state: CampaignSta
       'REFUND_EXCEEDS_DONATION', `refund of ${data.amount} exceeds the unrefunded ${unrefunded}`, 'amount',
     );
   }
+  // Money already disbursed cannot be handed back: a refund may take only what the campaign still holds.
+  requireBalance(state, 'refund', data.amount);
   requireNotAfterToday(data.refundedOn, today, 'refundedOn');
   return [{
     type: 'DonationRefunded',
