@@ -32,7 +32,7 @@ const refunded = (donationId: string, refundId: string): NewEvent => ({
   data: { refundId, donationId, campaignId: 'c1', orgUnitId: 'mayang', orgPath: ORG_PATH, kind: 'money', amount: 100, refundedOn: '2026-06-02', reason: '多转' },
 });
 
-/** The store, counting the events each read hands back: what a request costs, whatever the machine's speed. */
+/** The log, counting the events each read hands back: what a request costs, whatever the machine's speed. */
 function counting(store: EventStore): { store: EventStore; eventsRead: () => number } {
   let read = 0;
   const counted = async (events: Promise<RecordedEvent[]>) => {
@@ -74,8 +74,9 @@ describe('reads of a long campaign', () => {
   });
 
   it('given a donation read once, then later reads cost the donation\'s own events and the new tail, not the stream', async () => {
-    const { store, eventsRead } = counting(sealing);
-    const donations = new GetDonationHandler(new CommandExecutor(store, { publish: () => undefined } as unknown as EventBus), store);
+    const { store: log, eventsRead } = counting(raw);
+    const store = new SealingEventStore(log, keys);
+    const donations = new GetDonationHandler(new CommandExecutor(store, { publish: () => undefined } as unknown as EventBus, log), store);
     await donations.execute({ id: 'd5', principal: ADMIN } as never);
 
     await append([received('late')], [donationKey('late')]);
@@ -92,16 +93,16 @@ describe('reads of a long campaign', () => {
   });
 
   it('given a donor erased after a read, then the next read shows the erasure', async () => {
-    const donations = new GetDonationHandler(new CommandExecutor(sealing, { publish: () => undefined } as unknown as EventBus), sealing);
+    const donations = new GetDonationHandler(new CommandExecutor(sealing, { publish: () => undefined } as unknown as EventBus, raw), sealing);
     expect((await donations.execute({ id: 'd7', principal: ADMIN } as never)).donor).toMatchObject({ name: '捐赠人d7', erased: false });
     await keys.destroy('donor:d7');
     expect((await donations.execute({ id: 'd7', principal: ADMIN } as never)).donor).toMatchObject({ name: null, erased: true });
   });
 
   it('given a campaign read once, then the next read costs only the new tail', async () => {
-    const { store, eventsRead } = counting(sealing);
+    const { store: log, eventsRead } = counting(raw);
     const readSide = { caughtUp: async () => undefined, readModel: { totals: async () => ({}) } } as unknown as ReadSide;
-    const campaigns = new GetCampaignHandler(new CommandExecutor(store, { publish: () => undefined } as unknown as EventBus), readSide);
+    const campaigns = new GetCampaignHandler(new CommandExecutor(new SealingEventStore(log, keys), { publish: () => undefined } as unknown as EventBus, log), readSide);
     expect((await campaigns.execute({ id: 'c1', principal: ADMIN } as never)).balance).toBe(DONATIONS * 1_000 - 100);
     await append([received('late')], [donationKey('late')]);
     const before = eventsRead();

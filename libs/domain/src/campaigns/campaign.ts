@@ -6,7 +6,7 @@
  * A city campaign holds 10⁵ donations, so what grows with the stream is kept in persistent collections: each event
  * shares all but O(log n) of the previous state instead of copying it (a copied map made a fold O(n²)).
  */
-import { Map as PersistentMap, Set as PersistentSet } from 'immutable';
+import { OrderedMap, Set as PersistentSet } from 'immutable';
 import type { CampaignCommand, LaunchCampaign } from '../commands';
 import type { Decider } from '../decider';
 import { DomainError } from '../errors';
@@ -45,7 +45,8 @@ export interface CampaignState {
   orgPath: string[];
   startsOn: string | null;
   endsOn: string | null;
-  donations: PersistentMap<string, DonationState>;
+  /** In the order received, as views list them. */
+  donations: OrderedMap<string, DonationState>;
   disbursementIds: PersistentSet<string>;
   moneyReceived: number;
   moneyRefunded: number;
@@ -115,7 +116,7 @@ function evolveFundsDisbursed(state: CampaignState, { data }: FundsDisbursed): C
 export const campaignDecider: Decider<CampaignCommand, CampaignEvent, CampaignState> = {
   initialState: () => ({
     exists: false, campaignId: '', name: '', orgUnitId: '', orgPath: [], startsOn: null, endsOn: null,
-    donations: PersistentMap(), disbursementIds: PersistentSet(),
+    donations: OrderedMap(), disbursementIds: PersistentSet(),
     moneyReceived: 0, moneyRefunded: 0, goodsValueReceived: 0, disbursed: 0, balance: 0,
   }),
   evolve: (state, event) => {
