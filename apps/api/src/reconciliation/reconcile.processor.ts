@@ -94,7 +94,7 @@ export class ReconcileProcessor implements JobProcessor<ReconcilePayload, Reconc
     // 2. Record it (nothing when recorded before).
     const statementId = statementIdOf(payload.hash);
     const before = await this.executor.load(streams.reconciliation(campaignId), reconciliationDecider);
-    const recorded = !Object.hasOwn(before.state.statements, statementId);
+    const recorded = !before.state.statements.has(statementId);
     await this.run(new RecordBankStatementCommand({ statementId, campaignId, fileName: payload.fileName, lines: parsed.lines }, ctx()));
 
     // 3. Propose every match at once (a pass must see every line and donation to know a candidate is the only one),
@@ -122,7 +122,7 @@ export class ReconcileProcessor implements JobProcessor<ReconcilePayload, Reconc
     await job.progress(total, total);
     return {
       campaignId, statementId, recorded, lines: total, skipped: parsed.skipped,
-      duplicates: total - (after.state.statements[statementId]?.lines.length ?? total),
+      duplicates: total - (after.state.statements.get(statementId)?.lines.length ?? total),
       matched: counted,
       unmatched: proposeMatches(after.state, campaign.donations.values()).unresolved,
     };

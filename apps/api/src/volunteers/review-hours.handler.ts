@@ -38,6 +38,6 @@ export class ReviewHoursHandler implements ICommandHandler<ReviewHoursCommand> {
 
 /** The lock state of the month the entry was served in; null when there is no such entry. */
 async function periodOf(volunteer: VolunteerState, entryId: string, reads: CommandReads): Promise<PeriodState | null> {
-  const entry = Object.hasOwn(volunteer.entries, entryId) ? volunteer.entries[entryId] : undefined;
+  const entry = volunteer.entries.get(entryId);
   return entry ? reads.periodOf(entry.servedOn) : null;
 }
