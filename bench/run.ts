@@ -2,6 +2,7 @@ import { appendFileSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { benchHttp } from './http.bench';
 import { benchImports } from './imports.bench';
+import { benchLongCampaign } from './long-campaign.bench';
 import { benchPostgres } from './postgres.bench';
 import { benchRebuild } from './rebuild.bench';
 import { formatRate, type BenchFigure } from './lib';
@@ -10,17 +11,17 @@ import { benchStore } from './store.bench';
 
 /**
  * `npm run bench`: every figure beside a raw baseline measured in the same process, written to
- * bench/RESULTS.md with the date. `BENCH_ONLY=store,http,imports,replay,rebuild,postgres` runs a subset;
+ * bench/RESULTS.md with the date. `BENCH_ONLY=store,http,imports,replay,rebuild,postgres,campaign` runs a subset;
  * postgres runs only when POSTGRES_URL is set. BENCH_REBUILD_EVENTS=1000000,5000000 sets the rebuild's log lengths
  * (the first one also answers the asOf queries).
  */
 async function main(): Promise<void> {
-  const only = new Set((process.env.BENCH_ONLY ?? 'store,http,imports,replay,rebuild,postgres').split(','));
+  const only = new Set((process.env.BENCH_ONLY ?? 'store,http,imports,replay,rebuild,postgres,campaign').split(','));
   const figures: BenchFigure[] = [];
   const parts: [string, () => Promise<BenchFigure[]>][] = [
     ['store', benchStore], ['http', benchHttp], ['imports', benchImports], ['replay', () => benchReplay(Number(process.env.BENCH_REPLAY_EVENTS ?? 1_000_000))],
     ['rebuild', () => benchRebuild((process.env.BENCH_REBUILD_EVENTS ?? '1000000,5000000').split(',').map(Number))],
-    ['postgres', benchPostgres],
+    ['postgres', benchPostgres], ['campaign', benchLongCampaign],
   ];
   for (const [name, run] of parts) {
     if (!only.has(name)) continue;

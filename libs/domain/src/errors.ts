@@ -12,7 +12,7 @@ export type DomainErrorCode =
   | 'INVALID_TRANSITION' // 409: e.g. verifying a rejected hour entry
   | 'REFUND_EXCEEDS_DONATION' // 409
   | 'DISTRIBUTION_EXCEEDS_DONATION' // 409: more of a donated item than remains undistributed
-  | 'INSUFFICIENT_BALANCE' // 409: disbursement larger than the campaign's money balance
+  | 'INSUFFICIENT_BALANCE' // 409: disbursement or refund larger than the campaign's money balance
   | 'DUPLICATE_ENTRY' // 409: an entry/refund id already used inside its stream
   | 'PERIOD_LOCKED' // 409: a new fact dated inside a month locked for its org subtree
   | 'PERIOD_ALREADY_LOCKED' // 409: the month is already locked for the unit or one of its ancestors

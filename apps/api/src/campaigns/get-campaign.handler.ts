@@ -26,7 +26,8 @@ export class GetCampaignHandler implements IQueryHandler<GetCampaignQuery> {
 
   async execute({ id, principal, minPosition }: GetCampaignQuery): Promise<CampaignView> {
     await this.readSide.caughtUp(minPosition);
-    const { state, revision } = await this.executor.load(streams.campaign(id), campaignDecider);
+    // The state commands keep: only events since the last read are read and folded.
+    const { state, revision } = await this.executor.kept(streams.campaign(id), campaignDecider);
     requireScope(principal, state.exists ? state.orgPath : null);
     if (!state.exists) throw new DomainError('NOT_FOUND', `campaign ${id} does not exist`);
     return {

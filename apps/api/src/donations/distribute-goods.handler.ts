@@ -36,7 +36,7 @@ export class DistributeGoodsHandler implements ICommandHandler<DistributeGoodsCo
       streamId, decider: campaignDecider, ctx, id: distributionId, status: 201,
       build: async (campaign, reads) => {
         // 1. The caller must hold both ends: the donation's unit and the unit the goods go to.
-        const donation = Object.hasOwn(campaign.donations, donationId) ? campaign.donations[donationId] : undefined;
+        const donation = campaign.donations.get(donationId);
         requireScope(ctx.principal, donation ? donation.orgPath : null);
         const orgUnit = 'orgUnitId' in recipient ? scoped(ctx.principal, await this.executor.orgUnit(recipient.orgUnitId)) : null;
         const activity = 'activityId' in recipient

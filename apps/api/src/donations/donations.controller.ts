@@ -29,6 +29,10 @@ export class DonationsController {
 
   @Post('donations/:id/refunds')
   @Allow(...ORGANISING_ROLES)
+  @ApiOperation({
+    summary: 'Refund (part of) a money donation (organiser or admin)',
+    description: 'More than the donation\'s unrefunded amount → 409 REFUND_EXCEEDS_DONATION; more than the campaign\'s money balance (received − refunded − disbursed) → 409 INSUFFICIENT_BALANCE, whose detail says what is left: money already disbursed is not handed back.',
+  })
   async refund(@Param('id') id: string, @Body() body: RefundDonationDto, @CommandCtx() ctx: CommandContext, @Res({ passthrough: true }) reply: FastifyReply) {
     return respond(reply, await this.commandBus.execute(new RefundDonationCommand(checkPathId(id), body, ctx)));
   }

@@ -1,14 +1,15 @@
 import { Inject } from '@nestjs/common';
 import { IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import {
-  campaignDecider, DomainError, itemBalances, type DistributedItem, type DonatedItemBalance, type DonationKind,
+  DomainError, itemBalances, type DistributedItem, type DonatedItemBalance, type DonationKind, type DonationReceived,
   type DonationRefunded, type DonorKind, type GoodsDistributed, type GoodsRecipient, type PaymentMethod,
 } from '@tongxin/domain';
-import type { EventStore, RecordedEvent } from '@tongxin/event-store';
+import type { EventStore } from '@tongxin/event-store';
 import { isErased } from '@tongxin/privacy';
 import { requireScope } from '../auth/access';
 import type { Principal } from '../auth/principal';
 import { CommandExecutor } from '../ledger/command-executor';
+import { campaignWithDonationEvents, readEventsAt } from '../ledger/donation-events';
 import { SEES_DONOR_NAMES } from '../ledger/event-view';
 import { EVENT_STORE } from '../ledger/tokens';
 import { donationKey } from './receive-donation.handler';
@@ -46,33 +47,35 @@ export class GetDonationQuery extends Query<DonationView> {
   }
 }
 
-const concerns = (event: RecordedEvent, type: string, donationId: string) => event.type === type && event.data.donationId === donationId;
-
-/** Folded from the campaign stream through the sealing store, like every read of a donor's name. */
+/**
+ * From the campaign's kept state (only events since the last read are folded) and the donation's own events, read
+ * through the sealing store like every read of a donor's name: an erasure shows at once.
+ */
 @QueryHandler(GetDonationQuery)
 export class GetDonationHandler implements IQueryHandler<GetDonationQuery> {
   constructor(private readonly executor: CommandExecutor, @Inject(EVENT_STORE) private readonly store: EventStore) {}
 
   async execute({ id, principal }: GetDonationQuery): Promise<DonationView> {
     const streamId = await this.store.lookupUniqueKey(donationKey(id));
-    const folded = streamId ? await this.executor.load(streamId, campaignDecider) : undefined;
-    const donation = folded && Object.hasOwn(folded.state.donations, id) ? folded.state.donations[id] : undefined;
+    const kept = streamId ? await this.executor.kept(streamId, campaignWithDonationEvents) : undefined;
+    const donation = kept?.state.campaign.donations.get(id);
     // As for every read: an unknown donation is out of any scoped caller's scope, so it cannot be probed.
     requireScope(principal, donation ? donation.orgPath : null);
-    if (!folded || !donation) throw new DomainError('NOT_FOUND', `donation ${id} does not exist`);
-    const { events } = folded;
-    const received = events.find((event) => concerns(event, 'DonationReceived', id));
+    if (!kept || !donation) throw new DomainError('NOT_FOUND', `donation ${id} does not exist`);
+    const events = await readEventsAt(this.store, streamId as string, kept.state.eventsOf.get(id) ?? []);
+    const received = events.find((event) => event.type === 'DonationReceived');
+    const donor = received?.data.donor as DonationReceived['data']['donor'] | undefined;
     const showsName = !donation.donor.anonymous && SEES_DONOR_NAMES.includes(principal.role);
     return {
-      id, campaignId: folded.state.campaignId, orgUnitId: donation.orgUnitId, path: donation.orgPath,
-      streamId: streamId as string, revision: folded.revision,
+      id, campaignId: kept.state.campaign.campaignId, orgUnitId: donation.orgUnitId, path: donation.orgPath,
+      streamId: streamId as string, revision: kept.revision,
       kind: donation.kind, amount: donation.amount, refunded: donation.refunded, receivedOn: donation.receivedOn,
       method: donation.method, reference: donation.reference,
       donor: {
-        name: showsName ? (donation.donor.name ?? null) : null, kind: donation.donor.kind, anonymous: donation.donor.anonymous,
+        name: showsName ? (donor?.name ?? null) : null, kind: donation.donor.kind, anonymous: donation.donor.anonymous,
         erased: received ? isErased(received.data) : false,
       },
-      refunds: events.filter((event) => concerns(event, 'DonationRefunded', id)).map((event) => {
+      refunds: events.filter((event) => event.type === 'DonationRefunded').map((event) => {
         const data = event.data as DonationRefunded['data'];
         return {
           refundId: data.refundId, amount: data.amount, refundedOn: data.refundedOn, reason: data.reason,
@@ -80,7 +83,7 @@ export class GetDonationHandler implements IQueryHandler<GetDonationQuery> {
         };
       }),
       items: itemBalances(donation),
-      distributions: events.filter((event) => concerns(event, 'GoodsDistributed', id)).map((event) => {
+      distributions: events.filter((event) => event.type === 'GoodsDistributed').map((event) => {
         const data = event.data as GoodsDistributed['data'];
         return {
           distributionId: data.distributionId, recipient: data.recipient, orgUnitId: data.orgUnitId, items: data.items,

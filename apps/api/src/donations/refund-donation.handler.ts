@@ -27,7 +27,7 @@ export class RefundDonationHandler implements ICommandHandler<RefundDonationComm
     return this.executor.execute({
       streamId, decider: campaignDecider, ctx, id: refundId, status: 201,
       build: (campaign) => {
-        const donation = Object.hasOwn(campaign.donations, donationId) ? campaign.donations[donationId] : undefined;
+        const donation = campaign.donations.get(donationId);
         requireScope(ctx.principal, donation ? donation.orgPath : null);
         const today = ledgerToday(new Date());
         return {

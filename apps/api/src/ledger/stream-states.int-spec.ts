@@ -44,4 +44,28 @@ describe('StreamStates on a real SQLite store', () => {
     for (const id of ['a', 'b', 'c']) await store.appendToStream(id, [event(1)], { expectedRevision: NO_STREAM });
     for (const id of ['a', 'b', 'c', 'a']) expect((await states.current(id, sum)).state).toBe(1);
   });
+
+  it('given a burst of first reads of one stream, then the stream is read whole once and the others read its tail', async () => {
+    const states = new StreamStates(store);
+    await store.appendToStream('long', Array.from({ length: 5_000 }, () => event(1)), { expectedRevision: NO_STREAM });
+    const readStream = jest.spyOn(store, 'readStream');
+    const answers = await Promise.all(Array.from({ length: 8 }, () => states.current('long', sum)));
+    expect(answers.map((answer) => answer.state)).toEqual(Array(8).fill(5_000));
+    expect(readStream.mock.calls.filter(([, options]) => options?.fromRevision === 0)).toHaveLength(1);
+  });
+
+  it('given an append of several events it made itself, then the next read folds them from the store', async () => {
+    const states = new StreamStates(store);
+    const before = await states.current('m', sum);
+    const result = await store.appendToStream('m', [event(2), event(3)], { expectedRevision: NO_STREAM });
+    states.appended('m', sum, before, [event(2), event(3)] as never[], result.revision, result.position);
+    expect(await states.current('m', sum)).toEqual({ state: 5, revision: 1, position: result.position });
+  });
+
+  it('gives a folder where each event lies', async () => {
+    const places: Folder<string[]> = { initialState: () => [], evolve: (s, _e, at) => [...s, `${at.revision}@${at.position}`] };
+    await store.appendToStream('x', [event(1)], { expectedRevision: NO_STREAM });
+    await store.appendToStream('y', [event(1), event(1)], { expectedRevision: NO_STREAM });
+    expect((await new StreamStates(store).current('y', places)).state).toEqual(['0@2', '1@3']);
+  });
 });

@@ -30,9 +30,9 @@ export class AutoMatchHandler implements ICommandHandler<AutoMatchCommand> {
         data: {
           matches: matches
             .filter((match) => {
-              const line = state.lines[lineKey(match.statementId, match.line)];
-              return line !== undefined && line.matched === null && !Object.hasOwn(state.matchedDonations, match.donationId)
-                && !Object.hasOwn(state.rejected, pairKey(match.statementId, match.line, match.donationId));
+              const line = state.lines.get(lineKey(match.statementId, match.line));
+              return line !== undefined && line.matched === null && !state.matchedDonations.has(match.donationId)
+                && !state.rejected.has(pairKey(match.statementId, match.line, match.donationId));
             })
             .map((match) => ({ ...match, reason: null })),
         },

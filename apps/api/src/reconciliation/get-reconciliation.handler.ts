@@ -63,8 +63,8 @@ export class GetReconciliationHandler implements IQueryHandler<GetReconciliation
     const reconciliation = await this.executor.load(streams.reconciliation(campaignId), reconciliationDecider);
     const { state } = reconciliation;
     const seesNames = SEES_DONOR_NAMES.includes(principal.role);
-    const donations = Object.values(campaign.state.donations).filter((donation) => donation.kind === 'money');
-    const lines = Object.values(state.lines);
+    const donations = [...campaign.state.donations.values()].filter((donation) => donation.kind === 'money');
+    const lines = [...state.lines.values()];
     const matches = Object.fromEntries(MATCH_METHODS.map((method) => [method, 0])) as Record<MatchMethod, number>;
     for (const line of lines) if (line.matched) matches[line.matched.by]++;
     const { unresolved } = proposeMatches(state, donations);
@@ -81,9 +81,9 @@ export class GetReconciliationHandler implements IQueryHandler<GetReconciliation
       campaignId,
       moneyReceived: campaign.state.moneyReceived,
       moneyRefunded: campaign.state.moneyRefunded,
-      matched: sum(donations.filter((d) => Object.hasOwn(state.matchedDonations, d.donationId)).map((d) => d.amount)),
+      matched: sum(donations.filter((d) => state.matchedDonations.has(d.donationId)).map((d) => d.amount)),
       unmatchedDonations: donations
-        .filter((donation) => !Object.hasOwn(state.matchedDonations, donation.donationId))
+        .filter((donation) => !state.matchedDonations.has(donation.donationId))
         .sort((a, b) => (a.receivedOn === b.receivedOn ? (a.donationId < b.donationId ? -1 : 1) : a.receivedOn < b.receivedOn ? -1 : 1))
         .map((donation) => ({
           donationId: donation.donationId, amount: donation.amount, receivedOn: donation.receivedOn, reference: donation.reference,
@@ -105,7 +105,7 @@ export class GetReconciliationHandler implements IQueryHandler<GetReconciliation
         }),
       difference: bankTotal - campaign.state.moneyReceived,
       matches,
-      statements: Object.entries(state.statements).map(([statementId, statement]) => ({
+      statements: [...state.statements.entries()].map(([statementId, statement]) => ({
         statementId, fileName: statement.fileName, lines: statement.lines.length,
       })),
       revision: { campaign: campaign.revision, reconciliation: reconciliation.revision },

@@ -26,7 +26,7 @@ export class MatchDonationHandler implements ICommandHandler<MatchDonationComman
       streamId: streams.reconciliation(campaignId), decider: reconciliationDecider, ctx,
       id: `${statementId}:${line}`, status: body.action === 'match' ? 201 : 200,
       build: async () => {
-        const { state: campaign } = await this.executor.load(streams.campaign(campaignId), campaignDecider);
+        const campaign = await this.executor.current(streams.campaign(campaignId), campaignDecider);
         requireScope(ctx.principal, campaign.exists ? campaign.orgPath : null);
         return body.action === 'match'
           ? { type: 'MatchDonations' as const, campaign, data: { matches: [{ statementId, line, donationId, by: 'manual' as const, reason }] } }

@@ -94,14 +94,14 @@ export class ReconcileProcessor implements JobProcessor<ReconcilePayload, Reconc
     // 2. Record it (nothing when recorded before).
     const statementId = statementIdOf(payload.hash);
     const before = await this.executor.load(streams.reconciliation(campaignId), reconciliationDecider);
-    const recorded = !Object.hasOwn(before.state.statements, statementId);
+    const recorded = !before.state.statements.has(statementId);
     await this.run(new RecordBankStatementCommand({ statementId, campaignId, fileName: payload.fileName, lines: parsed.lines }, ctx()));
 
     // 3. Propose every match at once (a pass must see every line and donation to know a candidate is the only one),
     //    then record them in batches; each batch keeps only what still holds on the stream.
     const { state: campaign } = await this.executor.load(streams.campaign(campaignId), campaignDecider);
     const reconciliation = await this.executor.load(streams.reconciliation(campaignId), reconciliationDecider);
-    const { matches } = proposeMatches(reconciliation.state, Object.values(campaign.donations));
+    const { matches } = proposeMatches(reconciliation.state, campaign.donations.values());
     // Progress counts this statement's lines decided: matched before, left unmatched, or matched by a batch.
     let done = total - matches.filter((m) => m.statementId === statementId).length;
     await job.progress(done, total);
@@ -122,9 +122,9 @@ export class ReconcileProcessor implements JobProcessor<ReconcilePayload, Reconc
     await job.progress(total, total);
     return {
       campaignId, statementId, recorded, lines: total, skipped: parsed.skipped,
-      duplicates: total - (after.state.statements[statementId]?.lines.length ?? total),
+      duplicates: total - (after.state.statements.get(statementId)?.lines.length ?? total),
       matched: counted,
-      unmatched: proposeMatches(after.state, Object.values(campaign.donations)).unresolved,
+      unmatched: proposeMatches(after.state, campaign.donations.values()).unresolved,
     };
   }
 

@@ -51,7 +51,7 @@ export class ReconciliationController {
     @Query() query: BankStatementQueryDto, @CurrentPrincipal() principal: Principal, @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<{ id: string; created: boolean; state: string; statementId: string }> {
-    const { state: campaign } = await this.executor.load(streams.campaign(query.campaignId), campaignDecider);
+    const campaign = await this.executor.current(streams.campaign(query.campaignId), campaignDecider);
     requireScope(principal, campaign.exists ? campaign.orgPath : null);
     if (!campaign.exists) throw new DomainError('UNKNOWN_REFERENCE', `campaign ${query.campaignId} does not exist`, 'campaignId');
     const { buffer, fileName, format } = await uploadedSheet(request);

@@ -20,7 +20,7 @@ export class RecordBankStatementHandler implements ICommandHandler<RecordBankSta
       streamId: streams.reconciliation(statement.campaignId), decider: reconciliationDecider, ctx,
       id: statement.statementId, status: 201,
       build: async () => {
-        const { state: campaign } = await this.executor.load(streams.campaign(statement.campaignId), campaignDecider);
+        const campaign = await this.executor.current(streams.campaign(statement.campaignId), campaignDecider);
         requireScope(ctx.principal, campaign.exists ? campaign.orgPath : null);
         return { type: 'RecordBankStatement' as const, data: statement, campaign };
       },

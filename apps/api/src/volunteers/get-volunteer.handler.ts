@@ -34,7 +34,7 @@ export class GetVolunteerHandler implements IQueryHandler<GetVolunteerQuery> {
       phone: SEES_PHONES.includes(principal.role) ? state.phone : null,
       erased: state.erased,
       revision,
-      minutesLogged: state.minutesLogged, minutesVerified: state.minutesVerified, entries: Object.values(state.entries),
+      minutesLogged: state.minutesLogged, minutesVerified: state.minutesVerified, entries: [...state.entries.values()],
     };
   }
 }

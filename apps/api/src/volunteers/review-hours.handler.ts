@@ -1,5 +1,5 @@
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { streams, volunteerDecider, type HourEntryState, type PeriodState, type VolunteerState } from '@tongxin/domain';
+import { streams, volunteerDecider, type PeriodState, type VolunteerState } from '@tongxin/domain';
 import type { CommandContext, CommandResult } from '../ledger/command-context';
 import { CommandExecutor, type CommandReads } from '../ledger/command-executor';
 import { requireScope } from '../auth/access';
@@ -29,7 +29,7 @@ export class ReviewHoursHandler implements ICommandHandler<ReviewHoursCommand> {
       build: async (volunteer, reads) => {
         requireScope(ctx.principal, volunteer.exists ? volunteer.orgPath : null);
         // The entry counts under its activity's unit: deciding on it changes that unit's figures, so it must lie in scope too.
-        const entry = entryOf(volunteer, entryId);
+        const entry = volunteer.entries.get(entryId);
         if (entry) requireScope(ctx.principal, entry.orgPath);
         return decision.verify
           ? { type: 'VerifyHours' as const, data: { volunteerId, entryId, reason: decision.reason }, period: await periodOf(volunteer, entryId, reads) }
@@ -41,10 +41,6 @@ export class ReviewHoursHandler implements ICommandHandler<ReviewHoursCommand> {
 
 /** The lock state of the month the entry was served in; null when there is no such entry. */
 async function periodOf(volunteer: VolunteerState, entryId: string, reads: CommandReads): Promise<PeriodState | null> {
-  const entry = entryOf(volunteer, entryId);
+  const entry = volunteer.entries.get(entryId);
   return entry ? reads.periodOf(entry.servedOn) : null;
-}
-
-function entryOf(volunteer: VolunteerState, entryId: string): HourEntryState | undefined {
-  return Object.hasOwn(volunteer.entries, entryId) ? volunteer.entries[entryId] : undefined;
 }

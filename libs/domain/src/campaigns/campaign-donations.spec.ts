@@ -118,9 +118,19 @@ describe('RefundDonation', () => {
       .then([expect.objectContaining({ data: expect.objectContaining({ amount: 6_000 }) })]);
   });
 
-  it('may take the campaign balance below zero', () => {
-    spec.given([...received, fundsDisbursed('p1', 9_000)]).when(refund({ amount: 10_000 }))
-      .then([expect.objectContaining({ type: 'DonationRefunded' })]);
+  it('refuses to take the campaign balance below zero, whatever the donation has left unrefunded', () => {
+    // Received 10,000, disbursed 8,000: 2,000 left, though the donation itself could give back 10,000.
+    const disbursed = [...received, fundsDisbursed('p1', 8_000)];
+    spec.given(disbursed).when(refund({ amount: 5_000 })).thenThrows('INSUFFICIENT_BALANCE', 'amount');
+    spec.given(disbursed).when(refund({ amount: 2_000 }))
+      .then([expect.objectContaining({ type: 'DonationRefunded', data: expect.objectContaining({ amount: 2_000 }) })]);
+    spec.given([...disbursed, donationRefunded('d1', 'r1', 2_000)]).when(refund({ refundId: 'r2', amount: 1 }))
+      .thenThrows('INSUFFICIENT_BALANCE', 'amount');
+  });
+
+  it('says in the refusal what is left', () => {
+    expect(() => campaignDecider.decide(refund({ amount: 5_000 }), spec.given([...received, fundsDisbursed('p1', 8_000)]).state()))
+      .toThrow("refund of 5000 exceeds the campaign's balance: 2000 is left");
   });
 
   it('refuses a donation the campaign does not hold, or a campaign that does not exist', () => {

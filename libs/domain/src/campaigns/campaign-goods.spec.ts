@@ -59,12 +59,12 @@ describe('DistributeGoods', () => {
 
   it('keeps what was handed on per item in the folded state', () => {
     const state = spec.given([...received, goodsDistributed('g1', 'x1', { 0: 30 }), goodsDistributed('g1', 'x2', { 0: 5, 1: 30 })]).state();
-    expect(state.donations.g1.distributionIds).toEqual(['x1', 'x2']);
-    expect(itemBalances(state.donations.g1)).toEqual([
+    expect(state.donations.get('g1')?.distributionIds).toEqual(['x1', 'x2']);
+    expect(itemBalances(state.donations.get('g1')!)).toEqual([
       { index: 0, description: '大米', unit: '袋', received: 50, distributed: 35, remaining: 15 },
       { index: 1, description: '棉被', unit: '床', received: 30, distributed: 30, remaining: 0 },
     ]);
-    expect(itemBalances(spec.given([launched, donationReceived('m1', 100)]).state().donations.m1)).toEqual([]);
+    expect(itemBalances(spec.given([launched, donationReceived('m1', 100)]).state().donations.get('m1')!)).toEqual([]);
     expectEvolveLeavesInputUnchanged(campaignDecider, received, goodsDistributed('g1', 'x1', { 0: 1 }));
   });
 

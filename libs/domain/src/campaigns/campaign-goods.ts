@@ -89,9 +89,7 @@ function distributedItems(command: DistributeGoods, donation: DonationState): Di
 export function decideDistributeGoods(command: DistributeGoods, state: CampaignState): GoodsDistributed[] {
   const { data, today } = command;
   // As for refunds: the donation is looked up on the campaign's state; a campaign that does not exist holds none.
-  const donation = state.exists && Object.hasOwn(state.donations, data.donationId)
-    ? state.donations[data.donationId]
-    : undefined;
+  const donation = state.exists ? state.donations.get(data.donationId) : undefined;
   if (!donation) throw new DomainError('NOT_FOUND', `donation ${data.donationId} does not exist`);
   if (donation.kind !== 'goods') {
     throw new DomainError('INVALID_TRANSITION', `donation ${data.donationId} is money; only goods are distributed`);
@@ -134,15 +132,14 @@ export function decideDistributeGoods(command: DistributeGoods, state: CampaignS
 }
 
 export function evolveGoodsDistributed(state: CampaignState, { data }: GoodsDistributed): CampaignState {
-  const donation = Object.hasOwn(state.donations, data.donationId) ? state.donations[data.donationId] : undefined;
+  const donation = state.donations.get(data.donationId);
   if (!donation) return state;
   const distributed = [...donation.distributed];
   for (const { index, quantity } of data.items) distributed[index] = (distributed[index] ?? 0) + quantity;
   return {
     ...state,
-    donations: {
-      ...state.donations,
-      [data.donationId]: { ...donation, distributed, distributionIds: [...donation.distributionIds, data.distributionId] },
-    },
+    donations: state.donations.set(
+      data.donationId, { ...donation, distributed, distributionIds: [...donation.distributionIds, data.distributionId] },
+    ),
   };
 }

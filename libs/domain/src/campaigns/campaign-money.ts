@@ -42,10 +42,19 @@ function requireItemValues(items: readonly DonatedItem[], amount: number): void 
   }
 }
 
+/** Every command that takes money out of a campaign leaves its balance at zero or above, and says what is left. */
+function requireBalance(state: CampaignState, what: 'refund' | 'disbursement', amount: number): void {
+  if (amount > state.balance) {
+    throw new DomainError(
+      'INSUFFICIENT_BALANCE', `${what} of ${amount} exceeds the campaign's balance: ${state.balance} is left`, 'amount',
+    );
+  }
+}
+
 export function decideReceiveDonation(command: ReceiveDonation, state: CampaignState): DonationReceived[] {
   const { data, today } = command;
   requireCampaign(state, data.campaignId);
-  if (Object.hasOwn(state.donations, data.donationId)) {
+  if (state.donations.has(data.donationId)) {
     throw new DomainError('ALREADY_EXISTS', `donation ${data.donationId} already exists`);
   }
   const orgUnit = requireUnitInCampaign(state, command.orgUnit, data.orgUnitId);
@@ -72,9 +81,7 @@ export function decideReceiveDonation(command: ReceiveDonation, state: CampaignS
 export function decideRefundDonation(command: RefundDonation, state: CampaignState): DonationRefunded[] {
   const { data, today } = command;
   // The donation is looked up on the campaign's state; a campaign that does not exist holds none.
-  const donation = state.exists && Object.hasOwn(state.donations, data.donationId)
-    ? state.donations[data.donationId]
-    : undefined;
+  const donation = state.exists ? state.donations.get(data.donationId) : undefined;
   if (!donation) throw new DomainError('NOT_FOUND', `donation ${data.donationId} does not exist`);
   if (donation.kind !== 'money') {
     throw new DomainError('INVALID_TRANSITION', `donation ${data.donationId} is goods; goods are not refunded in money`);
@@ -88,6 +95,8 @@ export function decideRefundDonation(command: RefundDonation, state: CampaignSta
       'REFUND_EXCEEDS_DONATION', `refund of ${data.amount} exceeds the unrefunded ${unrefunded}`, 'amount',
     );
   }
+  // Money already disbursed cannot be handed back: a refund may take only what the campaign still holds.
+  requireBalance(state, 'refund', data.amount);
   requireNotAfterToday(data.refundedOn, today, 'refundedOn');
   return [{
     type: 'DonationRefunded',
@@ -102,7 +111,7 @@ export function decideRefundDonation(command: RefundDonation, state: CampaignSta
 export function decideDisburseFunds(command: DisburseFunds, state: CampaignState): FundsDisbursed[] {
   const { data, today, activity } = command;
   requireCampaign(state, data.campaignId);
-  if (state.disbursementIds.includes(data.disbursementId)) {
+  if (state.disbursementIds.has(data.disbursementId)) {
     throw new DomainError('ALREADY_EXISTS', `disbursement ${data.disbursementId} already exists`);
   }
   const orgUnit = requireUnitInCampaign(state, command.orgUnit, data.orgUnitId);
@@ -112,11 +121,7 @@ export function decideDisburseFunds(command: DisburseFunds, state: CampaignState
   }
   requireNotAfterToday(data.paidOn, today, 'paidOn');
   requireOpenPeriod(command.period, data.paidOn, orgUnit.orgPath, 'paidOn');
-  if (data.amount > state.balance) {
-    throw new DomainError(
-      'INSUFFICIENT_BALANCE', `disbursement of ${data.amount} exceeds the balance ${state.balance}`, 'amount',
-    );
-  }
+  requireBalance(state, 'disbursement', data.amount);
   return [{
     type: 'FundsDisbursed',
     data: {

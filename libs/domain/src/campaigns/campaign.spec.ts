@@ -1,7 +1,10 @@
 import type { LaunchCampaign } from '../commands';
-import { donationReceived, donationRefunded, fundsDisbursed } from '../testing/campaign-events';
-import { deciderSpec, expectEvolveLeavesInputUnchanged } from '../testing/decider-spec';
+import { fold } from '../decider';
+import type { CampaignEvent } from '../events';
+import { donationReceived, donationRefunded, fundsDisbursed, goodsDistributed } from '../testing/campaign-events';
+import { deciderSpec, expectEvolveLeavesInputUnchanged, looksIntoCollections } from '../testing/decider-spec';
 import { campaignLaunched, noOrgUnit, org } from '../testing/fixtures';
+import { OrderedMap, Set as PersistentSet } from 'immutable';
 import { campaignDecider } from './campaign';
 
 const spec = deciderSpec(campaignDecider);
@@ -48,7 +51,7 @@ describe('campaign evolve', () => {
   it('starts from a campaign that does not exist, with nothing received', () => {
     expect(spec.given([]).state()).toEqual({
       exists: false, campaignId: '', name: '', orgUnitId: '', orgPath: [], startsOn: null, endsOn: null,
-      donations: {}, disbursementIds: [], moneyReceived: 0, moneyRefunded: 0, goodsValueReceived: 0, disbursed: 0,
+      donations: OrderedMap(), disbursementIds: PersistentSet(), moneyReceived: 0, moneyRefunded: 0, goodsValueReceived: 0, disbursed: 0,
       balance: 0,
     });
   });
@@ -61,8 +64,8 @@ describe('campaign evolve', () => {
     expect(state).toMatchObject({
       exists: true, campaignId: 'c1', orgUnitId: 'mayang', orgPath: ['hunan', 'huaihua', 'mayang'],
       moneyReceived: 12_000, moneyRefunded: 1_500, goodsValueReceived: 5_000, disbursed: 3_000, balance: 7_500,
-      disbursementIds: ['p1'],
     });
+    expect(state.disbursementIds.toArray()).toEqual(['p1']);
   });
 
   it('keeps each donation with its refunds', () => {
@@ -70,7 +73,7 @@ describe('campaign evolve', () => {
       campaignLaunched('c1', org.mayang), donationReceived('d1', 10_000), donationRefunded('d1', 'r1', 1_500),
       donationRefunded('d1', 'r2', 500),
     ]).state();
-    expect(state.donations.d1).toEqual({
+    expect(state.donations.get('d1')).toEqual({
       donationId: 'd1', kind: 'money', amount: 10_000, refunded: 2_000, orgUnitId: 'gaocun',
       orgPath: ['hunan', 'huaihua', 'mayang', 'gaocun'], receivedOn: '2024-06-01',
       donor: { name: '张三', kind: 'individual', anonymous: false }, method: 'wechat_pay', reference: null,
@@ -85,5 +88,23 @@ describe('campaign evolve', () => {
     ['a disbursement', [campaignLaunched('c1', org.mayang), donationReceived('d1', 100)], fundsDisbursed('p1', 50)],
   ] as const)('leaves the state it is given unchanged by %s', (_, given, event) => {
     expectEvolveLeavesInputUnchanged(campaignDecider, [...given], event);
+  });
+
+  describe('on a long campaign', () => {
+    // 2,000 donations and 2,000 disbursements; each event after them must touch O(1) of what they left, not copy it all.
+    const long = fold(campaignDecider, [
+      campaignLaunched('c1', org.mayang), donationReceived('g1', 5_000, 'goods'),
+      ...Array.from({ length: 2_000 }, (_, i) => donationReceived(`d${i}`, 100)),
+      ...Array.from({ length: 2_000 }, (_, i) => fundsDisbursed(`p${i}`, 1)),
+    ] as CampaignEvent[]);
+
+    it.each([
+      ['a donation', donationReceived('d-new', 100)],
+      ['a refund', donationRefunded('d7', 'r1', 50)],
+      ['a disbursement', fundsDisbursed('p-new', 1)],
+      ['a distribution', goodsDistributed('g1', 'x1', { 0: 5 })],
+    ] as const)('evolves %s without copying the donations and disbursements it holds', (_, event) => {
+      expect(looksIntoCollections(campaignDecider, long, ['donations', 'disbursementIds'], event)).toBeLessThan(100);
+    });
   });
 });

@@ -2,7 +2,11 @@
  * Campaigns (stream campaign-{id}) and their money. The stream is the consistency boundary of the money:
  * donations, refunds and disbursements of one campaign are decided against one folded balance, and goods
  * distributions against what remains of each donated item.
+ *
+ * A city campaign holds 10⁵ donations, so what grows with the stream is kept in persistent collections: each event
+ * shares all but O(log n) of the previous state instead of copying it (a copied map made a fold O(n²)).
  */
+import { OrderedMap, Set as PersistentSet } from 'immutable';
 import type { CampaignCommand, LaunchCampaign } from '../commands';
 import type { Decider } from '../decider';
 import { DomainError } from '../errors';
@@ -41,8 +45,9 @@ export interface CampaignState {
   orgPath: string[];
   startsOn: string | null;
   endsOn: string | null;
-  donations: Record<string, DonationState>;
-  disbursementIds: string[];
+  /** In the order received, as views list them. */
+  donations: OrderedMap<string, DonationState>;
+  disbursementIds: PersistentSet<string>;
   moneyReceived: number;
   moneyRefunded: number;
   goodsValueReceived: number;
@@ -81,21 +86,21 @@ function evolveDonationReceived(state: CampaignState, { data }: DonationReceived
   };
   return withBalance({
     ...state,
-    donations: { ...state.donations, [data.donationId]: donation },
+    donations: state.donations.set(data.donationId, donation),
     moneyReceived: state.moneyReceived + (data.kind === 'money' ? data.amount : 0),
     goodsValueReceived: state.goodsValueReceived + (data.kind === 'goods' ? data.amount : 0),
   });
 }
 
 function evolveDonationRefunded(state: CampaignState, { data }: DonationRefunded): CampaignState {
-  const donation = state.donations[data.donationId];
+  const donation = state.donations.get(data.donationId);
   if (!donation) return state;
   const refundedDonation: DonationState = {
     ...donation, refunded: donation.refunded + data.amount, refundIds: [...donation.refundIds, data.refundId],
   };
   return withBalance({
     ...state,
-    donations: { ...state.donations, [data.donationId]: refundedDonation },
+    donations: state.donations.set(data.donationId, refundedDonation),
     moneyRefunded: state.moneyRefunded + (data.kind === 'money' ? data.amount : 0),
   });
 }
@@ -103,7 +108,7 @@ function evolveDonationRefunded(state: CampaignState, { data }: DonationRefunded
 function evolveFundsDisbursed(state: CampaignState, { data }: FundsDisbursed): CampaignState {
   return withBalance({
     ...state,
-    disbursementIds: [...state.disbursementIds, data.disbursementId],
+    disbursementIds: state.disbursementIds.add(data.disbursementId),
     disbursed: state.disbursed + data.amount,
   });
 }
@@ -111,7 +116,7 @@ function evolveFundsDisbursed(state: CampaignState, { data }: FundsDisbursed): C
 export const campaignDecider: Decider<CampaignCommand, CampaignEvent, CampaignState> = {
   initialState: () => ({
     exists: false, campaignId: '', name: '', orgUnitId: '', orgPath: [], startsOn: null, endsOn: null,
-    donations: {}, disbursementIds: [],
+    donations: OrderedMap(), disbursementIds: PersistentSet(),
     moneyReceived: 0, moneyRefunded: 0, goodsValueReceived: 0, disbursed: 0, balance: 0,
   }),
   evolve: (state, event) => {

@@ -47,7 +47,7 @@ function daysBetween(a: IsoDate, b: IsoDate): number {
 
 /** The donations a reconciliation may match: money of the campaign, not matched yet. */
 function openDonations(state: ReconciliationState, donations: Iterable<DonationState>): DonationState[] {
-  return [...donations].filter((donation) => donation.kind === 'money' && !Object.hasOwn(state.matchedDonations, donation.donationId));
+  return [...donations].filter((donation) => donation.kind === 'money' && !state.matchedDonations.has(donation.donationId));
 }
 
 function groupBy<T>(items: Iterable<T>, keyOf: (item: T) => string | null): Map<string, T[]> {
@@ -65,14 +65,14 @@ function groupBy<T>(items: Iterable<T>, keyOf: (item: T) => string | null): Map<
 export function proposeMatches(
   state: ReconciliationState, donations: Iterable<DonationState>, options: MatchOptions = DEFAULT_MATCH_OPTIONS,
 ): MatchProposal {
-  const lines = Object.values(state.lines).filter((line) => line.matched === null)
+  const lines = [...state.lines.values()].filter((line) => line.matched === null)
     .sort((a, b) => (a.statementId === b.statementId ? a.line - b.line : a.statementId < b.statementId ? -1 : 1));
   const open = new Map(openDonations(state, donations).map((donation) => [donation.donationId, donation]));
   const matches: ProposedMatch[] = [];
   const reasons = new Map<string, { reason: string; candidates: string[] }>();
   const taken = new Set<string>();
   const rejected = (line: BankLineState, donation: DonationState) =>
-    Object.hasOwn(state.rejected, pairKey(line.statementId, line.line, donation.donationId));
+    state.rejected.has(pairKey(line.statementId, line.line, donation.donationId));
   const pair = (line: BankLineState, donation: DonationState, by: ProposedMatch['by']) => {
     matches.push({ statementId: line.statementId, line: line.line, donationId: donation.donationId, by });
     taken.add(lineKey(line.statementId, line.line));

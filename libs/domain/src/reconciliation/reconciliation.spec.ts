@@ -1,6 +1,8 @@
 import type { MatchDonations, RecordBankStatement, UnmatchDonation } from '../commands';
 import { donationReceived } from '../testing/campaign-events';
-import { deciderSpec, expectEvolveLeavesInputUnchanged } from '../testing/decider-spec';
+import { fold } from '../decider';
+import type { ReconciliationEvent } from '../events';
+import { deciderSpec, expectEvolveLeavesInputUnchanged, looksIntoCollections } from '../testing/decider-spec';
 import { campaign, noCampaign, org } from '../testing/fixtures';
 import { donationMatched, donationUnmatched, statementRecorded } from '../testing/reconciliation-events';
 import { reconciliationDecider } from './reconciliation';
@@ -105,19 +107,36 @@ describe('UnmatchDonation', () => {
 describe('the folded reconciliation', () => {
   it('knows what is matched, what was released, and which pairs were refused by hand', () => {
     const state = spec.given([statement, donationMatched('s1', 2, 'd1'), donationMatched('s1', 3, 'd2', 'amount-date'), donationUnmatched('s1', 3, 'd2')]).state();
-    expect(state.matchedDonations).toEqual({ d1: 's1#2' });
-    expect(state.lines['s1#2']).toMatchObject({ counterparty: '张三', matched: { donationId: 'd1', by: 'reference' } });
-    expect(state.lines['s1#3'].matched).toBeNull();
-    expect(state.rejected).toEqual({ 's1#3|d2': true });
+    expect(state.matchedDonations.toObject()).toEqual({ d1: 's1#2' });
+    expect(state.lines.get('s1#2')).toMatchObject({ counterparty: '张三', matched: { donationId: 'd1', by: 'reference' } });
+    expect(state.lines.get('s1#3')?.matched).toBeNull();
+    expect(state.rejected.toArray()).toEqual(['s1#3|d2']);
   });
 
   it('reads an erased payer name as null', () => {
     const erased = { ...statement, data: { ...statement.data, counterparties: null } };
-    expect(spec.given([erased]).state().lines['s1#2'].counterparty).toBeNull();
+    expect(spec.given([erased]).state().lines.get('s1#2')?.counterparty).toBeNull();
   });
 
   it('leaves its input unchanged', () => {
     expectEvolveLeavesInputUnchanged(reconciliationDecider, [statement], donationMatched('s1', 2, 'd1'));
     expectEvolveLeavesInputUnchanged(reconciliationDecider, [statement, donationMatched('s1', 2, 'd1')], donationUnmatched('s1', 2, 'd1'));
+  });
+});
+
+describe('a campaign\'s reconciliation with thousands of lines', () => {
+  // 2,000 lines, half matched; each event after them must touch O(1) of what they left, not copy it all.
+  const lines = Array.from({ length: 2_000 }, (_, i) => ({ line: i + 2, date: '2024-06-01', amount: 100, reference: `HX-${i}` }));
+  const long = fold(reconciliationDecider, [
+    statementRecorded('s1', lines), ...lines.slice(0, 1_000).map(({ line }) => donationMatched('s1', line, `d${line}`)),
+  ] as ReconciliationEvent[]);
+
+  it.each([
+    ['a match', donationMatched('s1', 1_500, 'd-new')],
+    ['an unmatch', donationUnmatched('s1', 2, 'd2')],
+    ['another statement', statementRecorded('s2', [{ line: 2, date: '2024-06-03', amount: 100 }])],
+  ] as const)('evolves %s without copying the lines and matches it holds', (_, event) => {
+    expect(looksIntoCollections(reconciliationDecider, long, ['statements', 'lines', 'matchedDonations', 'rejected'], event))
+      .toBeLessThan(100);
   });
 });

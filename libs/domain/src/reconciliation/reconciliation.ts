@@ -3,6 +3,7 @@
  * and every match between a bank line and a donation. One stream per campaign, so a line is matched at most once
  * and a donation at most once, whoever decides (the matching job or an organiser).
  */
+import { Map as PersistentMap, OrderedMap, Set as PersistentSet } from 'immutable';
 import type { CampaignState, DonationState } from '../campaigns/campaign';
 import type { MatchDonations, ReconciliationCommand, RecordBankStatement, UnmatchDonation } from '../commands';
 import type { Decider } from '../decider';
@@ -28,13 +29,17 @@ export interface ReconciliationState {
   campaignId: string;
   orgUnitId: string;
   orgPath: string[];
-  statements: Record<string, { fileName: string; lines: number[] }>;
-  /** By lineKey(statementId, line). */
-  lines: Record<string, BankLineState>;
+  /**
+   * In the order recorded. A campaign's statements grow with its donations, and one matching job appends a match per
+   * line, so what grows is kept in persistent collections: an event shares the rest instead of copying it.
+   */
+  statements: OrderedMap<string, { fileName: string; lines: number[] }>;
+  /** By lineKey(statementId, line), in the order recorded. */
+  lines: OrderedMap<string, BankLineState>;
   /** Donation id → the lineKey it is matched to. */
-  matchedDonations: Record<string, string>;
+  matchedDonations: PersistentMap<string, string>;
   /** pairKey(line, donation) of pairs an organiser unmatched: the matching job never pairs them again. */
-  rejected: Record<string, true>;
+  rejected: PersistentSet<string>;
 }
 
 export const lineKey = (statementId: string, line: number): string => `${statementId}#${line}`;
@@ -46,9 +51,9 @@ function decideRecordStatement(command: RecordBankStatement, state: Reconciliati
     throw new DomainError('UNKNOWN_REFERENCE', `campaign ${data.campaignId} does not exist`, 'campaignId');
   }
   // The same file again: recorded once already.
-  if (Object.hasOwn(state.statements, data.statementId)) return [];
+  if (state.statements.has(data.statementId)) return [];
   const seen = new Map<string, BankLineState>();
-  for (const line of Object.values(state.lines)) {
+  for (const line of state.lines.values()) {
     if (line.reference !== null) seen.set(sameLineKey(line.reference, line.date, line.amount), line);
   }
   const lines: RecordBankStatement['data']['lines'] = [];
@@ -76,18 +81,17 @@ function sameLineKey(reference: string, date: IsoDate, amount: number): string {
 }
 
 function requireLine(state: ReconciliationState, statementId: string, line: number): BankLineState {
-  if (!Object.hasOwn(state.statements, statementId)) {
+  if (!state.statements.has(statementId)) {
     throw new DomainError('UNKNOWN_REFERENCE', `statement ${statementId} does not exist in this campaign`, 'statementId');
   }
   const key = lineKey(statementId, line);
-  if (!Object.hasOwn(state.lines, key)) {
-    throw new DomainError('UNKNOWN_REFERENCE', `statement ${statementId} has no credit line ${line}`, 'line');
-  }
-  return state.lines[key];
+  const found = state.lines.get(key);
+  if (!found) throw new DomainError('UNKNOWN_REFERENCE', `statement ${statementId} has no credit line ${line}`, 'line');
+  return found;
 }
 
 function requireMoneyDonation(campaign: CampaignState, donationId: string): DonationState {
-  const donation = campaign.exists && Object.hasOwn(campaign.donations, donationId) ? campaign.donations[donationId] : undefined;
+  const donation = campaign.exists ? campaign.donations.get(donationId) : undefined;
   if (!donation) throw new DomainError('UNKNOWN_REFERENCE', `donation ${donationId} does not exist in this campaign`, 'donationId');
   if (donation.kind !== 'money') {
     throw new DomainError('INVALID_REFERENCE', `donation ${donationId} is goods; only money reaches the bank`, 'donationId');
@@ -104,7 +108,7 @@ function decideMatch(command: MatchDonations, initial: ReconciliationState): Don
     if (line.matched) {
       throw new DomainError('ALREADY_MATCHED', `line ${match.line} of statement ${match.statementId} is matched to donation ${line.matched.donationId}`, 'line');
     }
-    const other = state.matchedDonations[match.donationId];
+    const other = state.matchedDonations.get(match.donationId);
     if (other !== undefined) {
       throw new DomainError('ALREADY_MATCHED', `donation ${match.donationId} is matched to line ${other}`, 'donationId');
     }
@@ -134,15 +138,16 @@ function decideUnmatch(command: UnmatchDonation, state: ReconciliationState): Do
 }
 
 function evolveStatement(state: ReconciliationState, { data }: BankStatementRecorded): ReconciliationState {
-  const lines = { ...state.lines };
-  data.lines.forEach((line, index) => {
-    lines[lineKey(data.statementId, line.line)] = {
-      statementId: data.statementId, ...line, counterparty: data.counterparties?.[index] ?? null, matched: null,
-    };
+  const lines = state.lines.withMutations((added) => {
+    data.lines.forEach((line, index) => {
+      added.set(lineKey(data.statementId, line.line), {
+        statementId: data.statementId, ...line, counterparty: data.counterparties?.[index] ?? null, matched: null,
+      });
+    });
   });
   return {
     ...state, exists: true, campaignId: data.campaignId, orgUnitId: data.orgUnitId, orgPath: [...data.orgPath],
-    statements: { ...state.statements, [data.statementId]: { fileName: data.fileName, lines: data.lines.map((line) => line.line) } },
+    statements: state.statements.set(data.statementId, { fileName: data.fileName, lines: data.lines.map((line) => line.line) }),
     lines,
   };
 }
@@ -154,25 +159,24 @@ function evolve(state: ReconciliationState, event: ReconciliationEvent): Reconci
     case 'DonationMatched': {
       const { statementId, line, donationId, by } = event.data;
       const key = lineKey(statementId, line);
-      const current = state.lines[key];
+      const current = state.lines.get(key);
       if (!current) return state;
       return {
         ...state,
-        lines: { ...state.lines, [key]: { ...current, matched: { donationId, by } } },
-        matchedDonations: { ...state.matchedDonations, [donationId]: key },
+        lines: state.lines.set(key, { ...current, matched: { donationId, by } }),
+        matchedDonations: state.matchedDonations.set(donationId, key),
       };
     }
     case 'DonationUnmatched': {
       const { statementId, line, donationId } = event.data;
       const key = lineKey(statementId, line);
-      const current = state.lines[key];
+      const current = state.lines.get(key);
       if (!current) return state;
-      const { [donationId]: _released, ...matchedDonations } = state.matchedDonations;
       return {
         ...state,
-        lines: { ...state.lines, [key]: { ...current, matched: null } },
-        matchedDonations,
-        rejected: { ...state.rejected, [pairKey(statementId, line, donationId)]: true },
+        lines: state.lines.set(key, { ...current, matched: null }),
+        matchedDonations: state.matchedDonations.delete(donationId),
+        rejected: state.rejected.add(pairKey(statementId, line, donationId)),
       };
     }
     default:
@@ -182,7 +186,7 @@ function evolve(state: ReconciliationState, event: ReconciliationEvent): Reconci
 
 export const reconciliationDecider: Decider<ReconciliationCommand, ReconciliationEvent, ReconciliationState> = {
   initialState: () => ({
-    exists: false, campaignId: '', orgUnitId: '', orgPath: [], statements: {}, lines: {}, matchedDonations: {}, rejected: {},
+    exists: false, campaignId: '', orgUnitId: '', orgPath: [], statements: OrderedMap(), lines: OrderedMap(), matchedDonations: PersistentMap(), rejected: PersistentSet(),
   }),
   evolve,
   decide: (command, state) => {

@@ -63,3 +63,21 @@ export function expectEvolveLeavesInputUnchanged<C, E, S>(decider: Decider<C, E,
   expect(before).toEqual(snapshot);
   expect(after).not.toBe(before);
 }
+
+/**
+ * How many times evolving `event` looks into the collections `grown` names on `state` (property reads, key listings):
+ * a few for a persistent collection, one or more per element for a copied one. A behavioural check that a long
+ * stream's events do not copy what came before, whatever the machine's speed.
+ */
+export function looksIntoCollections<C, E, S>(decider: Decider<C, E, S>, state: S, grown: (keyof S)[], event: E): number {
+  let looks = 0;
+  const counted = (target: object): object => new Proxy(target, {
+    get: (on, key, receiver) => { looks++; return Reflect.get(on, key, receiver); },
+    ownKeys: (on) => { looks++; return Reflect.ownKeys(on); },
+    getOwnPropertyDescriptor: (on, key) => { looks++; return Reflect.getOwnPropertyDescriptor(on, key); },
+  });
+  const watched = { ...state };
+  for (const key of grown) watched[key] = counted(state[key] as object) as S[keyof S];
+  decider.evolve(watched, event);
+  return looks;
+}

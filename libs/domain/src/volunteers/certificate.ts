@@ -3,6 +3,7 @@
  * who served, which services, the verified total, who issues it and when, and a number that checks it. An issuer
  * may certify only what its records hold, so only verified entries count — pending and rejected ones never do.
  */
+import type { OrderedMap } from 'immutable';
 import { DomainError } from '../errors';
 import type { IsoDate } from '../events';
 import { chineseDate, chineseDuration, chinesePlaces, compactDate } from './certificate-wording';
@@ -70,8 +71,8 @@ export interface VolunteerCertificate {
 }
 
 /** Verified entries served within [from, to], in date order (entry id breaks ties, so the order is stable). */
-export function certifiableEntries(entries: Readonly<Record<string, HourEntryState>>, from: IsoDate | null, to: IsoDate | null): HourEntryState[] {
-  return Object.values(entries)
+export function certifiableEntries(entries: OrderedMap<string, HourEntryState>, from: IsoDate | null, to: IsoDate | null): HourEntryState[] {
+  return [...entries.values()]
     .filter((entry) => entry.status === 'verified')
     .filter((entry) => (from === null || entry.servedOn >= from) && (to === null || entry.servedOn <= to))
     .sort((a, b) => a.servedOn.localeCompare(b.servedOn) || (a.entryId < b.entryId ? -1 : a.entryId > b.entryId ? 1 : 0));

@@ -1,6 +1,8 @@
 import type { RegisterVolunteer, RejectHours, VerifyHours } from '../commands';
-import type { HoursLogged } from '../events';
-import { deciderSpec, expectEvolveLeavesInputUnchanged } from '../testing/decider-spec';
+import { Map as PersistentMap, OrderedMap } from 'immutable';
+import { fold } from '../decider';
+import type { HoursLogged, VolunteerEvent } from '../events';
+import { deciderSpec, expectEvolveLeavesInputUnchanged, looksIntoCollections } from '../testing/decider-spec';
 import { noOrgUnit, org } from '../testing/fixtures';
 import { hoursLogged, hoursRejected, hoursVerified, volunteerRegistered } from '../testing/volunteer-events';
 import type { PeriodState } from '../periods/period';
@@ -94,8 +96,8 @@ describe('a decision on an entry served at another unit\'s activity', () => {
 describe('volunteer evolve', () => {
   it('starts from a volunteer that does not exist', () => {
     expect(spec.given([]).state()).toEqual({
-      exists: false, volunteerId: '', orgUnitId: '', orgPath: [], name: '', phone: null, erased: false, entries: {},
-      minutesLogged: 0, minutesVerified: 0,
+      exists: false, volunteerId: '', orgUnitId: '', orgPath: [], name: '', phone: null, erased: false, entries: OrderedMap(),
+      minutesByDay: PersistentMap(), minutesLogged: 0, minutesVerified: 0,
     });
   });
 
@@ -108,8 +110,8 @@ describe('volunteer evolve', () => {
       exists: true, volunteerId: 'v1', orgUnitId: 'xinying', name: '阿依古丽', phone: '13800000000',
       minutesLogged: 105, minutesVerified: 60,
     });
-    expect(Object.values(state.entries).map((entry) => entry.status)).toEqual(['verified', 'rejected', 'rejected', 'pending']);
-    expect(state.entries.e2).toEqual({
+    expect([...state.entries.values()].map((entry) => entry.status)).toEqual(['verified', 'rejected', 'rejected', 'pending']);
+    expect(state.entries.get('e2')).toEqual({
       entryId: 'e2', activityId: null, orgUnitId: 'xinying', orgPath: ['hunan', 'huaihua', 'mayang', 'gaocun', 'xinying'],
       campaignId: null, servedOn: '2024-06-10', minutes: 90, description: null, status: 'rejected', rejectionReason: '重复',
     });
@@ -151,5 +153,26 @@ describe('reviewing hours in a locked month', () => {
   it('does nothing for an entry already verified, and still rejects one (a rejection carries a reason)', () => {
     spec.given([...logged, hoursVerified('e1')]).when(verifyWith(null)).thenNothing();
     spec.given(logged).when(reject()).then([hoursRejected('e1')]);
+  });
+});
+
+describe('a volunteer with years of hours', () => {
+  // 2,000 entries over a year's days; each event after them must touch O(1) of what they left, not copy it all.
+  const day = (i: number) => `2024-${String(1 + (i % 12)).padStart(2, '0')}-${String(1 + (i % 28)).padStart(2, '0')}`;
+  const long = fold(volunteerDecider, [
+    volunteerRegistered, ...Array.from({ length: 2_000 }, (_, i) => hoursLogged(`e${i}`, 30, day(i))),
+  ] as VolunteerEvent[]);
+
+  it.each([
+    ['an entry', hoursLogged('e-new', 30)],
+    ['a verification', hoursVerified('e7')],
+    ['a rejection', hoursRejected('e8')],
+  ] as const)('evolves %s without copying the entries it holds', (_, event) => {
+    expect(looksIntoCollections(volunteerDecider, long, ['entries', 'minutesByDay'], event)).toBeLessThan(100);
+  });
+
+  it('keeps the minutes of each day that count against the daily limit', () => {
+    const rejected = fold(volunteerDecider, [hoursRejected('e0')], long);
+    expect(long.minutesByDay.get(day(0))).toBe(rejected.minutesByDay.get(day(0))! + 30);
   });
 });

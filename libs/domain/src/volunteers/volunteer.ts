@@ -1,4 +1,5 @@
 /** Volunteers (stream volunteer-{id}) and their hour entries; each entry is one participation (人次). */
+import { Map as PersistentMap, OrderedMap } from 'immutable';
 import type { EraseVolunteer, LogHours, RegisterVolunteer, RejectHours, VerifyHours, VolunteerCommand } from '../commands';
 import type { Decider } from '../decider';
 import { DomainError } from '../errors';
@@ -36,7 +37,13 @@ export interface VolunteerState {
   phone: string | null;
   /** A VolunteerErased was recorded: the personal data is gone; the hours still count. */
   erased: boolean;
-  entries: Record<string, HourEntryState>;
+  /**
+   * In the order logged. Years of hours make a long stream, so entries and minutes per day are persistent maps: an
+   * event shares the rest of the state instead of copying it.
+   */
+  entries: OrderedMap<string, HourEntryState>;
+  /** Minutes of entries not rejected, per `servedOn`: the daily limit is checked without a pass over every entry. */
+  minutesByDay: PersistentMap<string, number>;
   /** Minutes of entries not rejected. */
   minutesLogged: number;
   minutesVerified: number;
@@ -55,7 +62,7 @@ function decideRegister(command: RegisterVolunteer, state: VolunteerState): Volu
 function decideLogHours(command: LogHours, state: VolunteerState): HoursLogged[] {
   const { data, today, activity } = command;
   if (!state.exists) throw new DomainError('NOT_FOUND', `volunteer ${data.volunteerId} does not exist`);
-  if (Object.hasOwn(state.entries, data.entryId)) {
+  if (state.entries.has(data.entryId)) {
     throw new DomainError('DUPLICATE_ENTRY', `hour entry ${data.entryId} already recorded`, 'entryId');
   }
   let where = { orgUnitId: state.orgUnitId, orgPath: state.orgPath, campaignId: null as string | null };
@@ -70,9 +77,7 @@ function decideLogHours(command: LogHours, state: VolunteerState): HoursLogged[]
   }
   requireNotAfterToday(data.servedOn, today, 'servedOn');
   requireOpenPeriod(command.period, data.servedOn, where.orgPath, 'servedOn');
-  const minutesThatDay = Object.values(state.entries)
-    .filter((entry) => entry.servedOn === data.servedOn && entry.status !== 'rejected')
-    .reduce((sum, entry) => sum + entry.minutes, 0);
+  const minutesThatDay = state.minutesByDay.get(data.servedOn, 0);
   if (minutesThatDay + data.minutes > MAX_MINUTES_PER_DAY) {
     throw new DomainError(
       'INVALID_VALUE',
@@ -91,9 +96,10 @@ function decideLogHours(command: LogHours, state: VolunteerState): HoursLogged[]
 }
 
 function requireEntry(state: VolunteerState, volunteerId: string, entryId: string): HourEntryState {
+  const entry = state.exists ? state.entries.get(entryId) : undefined;
   if (!state.exists) throw new DomainError('NOT_FOUND', `volunteer ${volunteerId} does not exist`);
-  if (!Object.hasOwn(state.entries, entryId)) throw new DomainError('NOT_FOUND', `hour entry ${entryId} does not exist`);
-  return state.entries[entryId];
+  if (!entry) throw new DomainError('NOT_FOUND', `hour entry ${entryId} does not exist`);
+  return entry;
 }
 
 /** Verifying changes the verified figures of the entry's month, so inside a locked month it needs a reason. */
@@ -130,20 +136,25 @@ function decideErase(command: EraseVolunteer, state: VolunteerState): VolunteerE
 }
 
 function withEntry(state: VolunteerState, entry: HourEntryState): VolunteerState {
-  return { ...state, entries: { ...state.entries, [entry.entryId]: entry } };
+  return { ...state, entries: state.entries.set(entry.entryId, entry) };
+}
+
+/** Adds `minutes` (negative: takes them away) to the minutes not rejected on `servedOn`. */
+function withDayMinutes(state: VolunteerState, servedOn: string, minutes: number): VolunteerState {
+  return { ...state, minutesByDay: state.minutesByDay.set(servedOn, state.minutesByDay.get(servedOn, 0) + minutes) };
 }
 
 function evolveVerified(state: VolunteerState, { data }: HoursVerified): VolunteerState {
-  const entry = state.entries[data.entryId];
+  const entry = state.entries.get(data.entryId);
   if (!entry || entry.status !== 'pending') return state;
   const next = withEntry(state, { ...entry, status: 'verified' });
   return { ...next, minutesVerified: state.minutesVerified + entry.minutes };
 }
 
 function evolveRejected(state: VolunteerState, { data }: HoursRejected): VolunteerState {
-  const entry = state.entries[data.entryId];
+  const entry = state.entries.get(data.entryId);
   if (!entry || entry.status === 'rejected') return state;
-  const next = withEntry(state, { ...entry, status: 'rejected', rejectionReason: data.reason });
+  const next = withDayMinutes(withEntry(state, { ...entry, status: 'rejected', rejectionReason: data.reason }), entry.servedOn, -entry.minutes);
   return {
     ...next,
     minutesLogged: state.minutesLogged - entry.minutes,
@@ -154,7 +165,7 @@ function evolveRejected(state: VolunteerState, { data }: HoursRejected): Volunte
 export const volunteerDecider: Decider<VolunteerCommand, VolunteerEvent, VolunteerState> = {
   initialState: () => ({
     exists: false, volunteerId: '', orgUnitId: '', orgPath: [], name: '', phone: null, erased: false,
-    entries: {}, minutesLogged: 0, minutesVerified: 0,
+    entries: OrderedMap(), minutesByDay: PersistentMap(), minutesLogged: 0, minutesVerified: 0,
   }),
   evolve: (state, event) => {
     switch (event.type) {
@@ -169,7 +180,7 @@ export const volunteerDecider: Decider<VolunteerCommand, VolunteerEvent, Volunte
           campaignId: data.campaignId, servedOn: data.servedOn, minutes: data.minutes,
           description: data.description, status: 'pending', rejectionReason: null,
         };
-        return { ...withEntry(state, entry), minutesLogged: state.minutesLogged + data.minutes };
+        return { ...withDayMinutes(withEntry(state, entry), data.servedOn, data.minutes), minutesLogged: state.minutesLogged + data.minutes };
       }
       case 'HoursVerified':
         return evolveVerified(state, event);
