@@ -5,7 +5,7 @@ import { validateSync } from 'class-validator';
 import { streams } from '@tongxin/domain';
 import type { EventStore } from '@tongxin/event-store';
 import {
-  columnForPath, parseImport, rowIdempotencyKey, type ConvertedRow, type ImportKind, type SheetFormat,
+  columnForPath, parseImport, rowIdempotencyKey, type ConvertedRow, type HeaderLanguage, type ImportKind, type SheetFormat,
 } from '@tongxin/imports';
 import { JobProcessorRegistry, PermanentJobError, type JobContext, type JobProcessor } from '@tongxin/jobs';
 import { createHash, randomUUID } from 'node:crypto';
@@ -26,6 +26,8 @@ import { EVENT_STORE } from '../ledger/tokens';
 import { LogHoursDto, RegisterVolunteerDto } from '../volunteers/volunteer.dto';
 import { LogHoursCommand } from '../volunteers/log-hours.handler';
 import { RegisterVolunteerCommand } from '../volunteers/register-volunteer.handler';
+import { refusedSheetOf, type RefusedSheet } from './refused-sheet';
+import { dtoMessage, ROW_MESSAGES, type Said } from './row-messages';
 
 export type ImportMode = 'all-or-nothing' | 'valid-rows';
 
@@ -39,6 +41,8 @@ export interface ImportPayload {
   hash: string;
   file: string;
   principal: Principal;
+  /** From the upload's Accept-Language: the messages' language when the file's headers tell none. */
+  language?: HeaderLanguage;
 }
 
 /** One refused row (or the file, `row` null): the column as headed in the file, and why. */
@@ -62,7 +66,12 @@ export interface ImportResult {
   alreadyRecorded: number;
   /** Rows refused (valid-rows mode): each is in `errors`. */
   refused: number;
+  /** Every problem of every refused row, in the language of the file's headers. */
   errors: ImportRowError[];
+  /** The language of `errors`: that of the file's headers. */
+  language: HeaderLanguage;
+  /** The refused rows as they were in the file, for GET /imports/{jobId}/refused.xlsx (absent when none). */
+  refusedSheet?: RefusedSheet;
 }
 
 /** Rows recorded at once: enough for the store's group commit to share fsyncs (48: ~15% slower), few enough to keep memory flat. */
@@ -104,12 +113,15 @@ export class ImportProcessor implements JobProcessor<ImportPayload, ImportResult
 
   async process(payload: ImportPayload, ctx: JobContext): Promise<ImportResult> {
     const { kind, mode, hash, principal } = payload;
-    const parsed = await parseImport(Buffer.from(payload.file, 'base64'), payload.format, kind);
+    const parsed = await parseImport(Buffer.from(payload.file, 'base64'), payload.format, kind, { language: payload.language });
     if (!parsed.ok) {
+      const tooLarge = parsed.problems.find((p) => p.code !== undefined)?.code;
       throw new PermanentJobError('The file cannot be imported; nothing was recorded.', {
-        errors: parsed.problems.map((p) => ({ row: null, column: p.column, field: null, message: p.message })),
+        errors: parsed.problems.map((p) => ({ row: null, column: p.column, field: null, message: p.message, code: p.code })),
+        language: parsed.language, ...(tooLarge ? { code: tooLarge } : {}),
       });
     }
+    const { language } = parsed;
     const total = parsed.rows.length;
     const header = (field: string | null) => (field ? parsed.columns.find((c) => c.field === field)?.header ?? null : null);
     await ctx.progress(0, total);
@@ -117,7 +129,7 @@ export class ImportProcessor implements JobProcessor<ImportPayload, ImportResult
     const refusals = new Map<number, ImportRowError[]>();
     const seenIds = new Map<string, number>();
     for (const [i, row] of parsed.rows.entries()) {
-      const errors = await this.check(kind, hash, row, header, principal, seenIds);
+      const errors = await this.check(kind, hash, row, header, principal, seenIds, language);
       if (errors.length > 0) refusals.set(row.rowNumber, errors);
       // Checks settle as microtasks: without a turn of the event loop now and then, this process (the API, in the
       // embedded mode) would answer no request and no Redis reply until every row was checked.
@@ -125,11 +137,13 @@ export class ImportProcessor implements JobProcessor<ImportPayload, ImportResult
     }
     if (refusals.size > 0 && mode === 'all-or-nothing') {
       const errors = [...refusals.values()].flat();
-      throw new PermanentJobError(`${refusals.size} of ${total} rows are invalid; nothing was recorded.`, { errors, refusedRows: refusals.size });
+      throw new PermanentJobError(`${refusals.size} of ${total} rows are invalid; nothing was recorded.`, {
+        errors, refusedRows: refusals.size, language, refusedSheet: refusedSheetOf(ctx.jobId, parsed, refusals),
+      });
     }
     // 2. Record the rest. A refusal the log alone can tell (a lock recorded meanwhile, an id taken by another upload)
     //    is reported for its row; a failure of the store stops the job, to be retried: rows recorded replay.
-    const result: ImportResult = { kind, mode, hash, rows: total, recorded: 0, alreadyRecorded: 0, refused: 0, errors: [] };
+    const result: ImportResult = { kind, mode, hash, rows: total, recorded: 0, alreadyRecorded: 0, refused: 0, errors: [], language };
     const pending = parsed.rows.filter((row) => !refusals.has(row.rowNumber));
     let done = total - pending.length;
     let next = 0;
@@ -146,36 +160,53 @@ export class ImportProcessor implements JobProcessor<ImportPayload, ImportResult
     await Promise.all(Array.from({ length: Math.min(CONCURRENT_ROWS, pending.length) }, worker));
     result.errors = [...refusals.entries()].sort(([a], [b]) => a - b).flatMap(([, errors]) => errors);
     result.refused = refusals.size;
+    if (refusals.size > 0) result.refusedSheet = refusedSheetOf(ctx.jobId, parsed, refusals);
     await ctx.progress(total, total);
     return result;
   }
 
-  /** The row as the API would check it: its cells, its DTO, its ids, and the units and entities it names. */
+  /**
+   * Every problem of the row at once, as the API would find them: its cells, its DTO, its ids, and the units and
+   * entities it names. A field whose cell could not be read is left out of the later checks, not reported twice.
+   */
   private async check(
     kind: ImportKind, hash: string, row: ConvertedRow, header: HeaderOf, principal: Principal, seenIds: Map<string, number>,
+    language: HeaderLanguage,
   ): Promise<ImportRowError[]> {
-    const refuse = (field: string | null, message: string): ImportRowError =>
-      ({ row: row.rowNumber, column: header(field), field, message });
-    if (row.errors.length > 0) return row.errors.map((e) => ({ row: row.rowNumber, column: e.column, field: e.field, message: e.message }));
+    const refuse = (field: string | null, said: Said): ImportRowError =>
+      ({ row: row.rowNumber, column: header(field), field, message: said[language] });
+    const errors: ImportRowError[] = row.errors.map((e) => ({ row: row.rowNumber, column: e.column, field: e.field, message: e.message }));
+    const unread = new Set(row.errors.map((e) => e.field));
     const dto = plainToInstance(DTO_OF[kind], row.body, { enableImplicitConversion: false, exposeDefaultValues: true });
     // The DTOs have no async rules; the sync form spares a promise per rule on 50,000 rows.
     const invalid = flattenValidationErrors(validateSync(dto, {
       whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true, validationError: { target: false, value: false },
     }));
-    const errors = invalid.map((e) => refuse(columnForPath(kind, e.path)?.field ?? null, e.message));
-    if (kind === 'hours' && !ID_PATTERN.test(row.params.volunteerId ?? '')) errors.push(refuse('volunteerId', 'volunteerId must be an id'));
-    if (errors.length > 0) return errors;
-    row.body = dto as Record<string, unknown>; // as the API's pipe hands it on: defaults filled in
+    for (const { path, message } of invalid) {
+      const field = columnForPath(kind, path)?.field ?? null;
+      if (field !== null && unread.has(field)) continue;
+      errors.push({ row: row.rowNumber, column: header(field), field, message: dtoMessage(message, language) });
+      if (field !== null) unread.add(field);
+    }
+    if (kind === 'hours' && !unread.has('volunteerId') && !ID_PATTERN.test(row.params.volunteerId ?? '')) {
+      errors.push(refuse('volunteerId', ROW_MESSAGES.noVolunteerId));
+      unread.add('volunteerId');
+    }
 
     // The same id twice in one file is a mistake the second row would only find as 409.
+    const idField = kind === 'hours' ? 'entryId' : 'id';
     const id = kind === 'hours' ? row.body.entryId && `${row.params.volunteerId}/${String(row.body.entryId)}` : row.body.id;
-    if (typeof id === 'string') {
+    if (typeof id === 'string' && !unread.has(idField)) {
       const first = seenIds.get(id);
-      if (first !== undefined) return [refuse(kind === 'hours' ? 'entryId' : 'id', `the same id as row ${first}`)];
-      seenIds.set(id, row.rowNumber);
-      if (kind !== 'hours' && await this.idTaken(kind, id, hash, row)) return [refuse('id', `${id} exists already`)];
+      if (first !== undefined) errors.push(refuse(idField, ROW_MESSAGES.sameId(first)));
+      else {
+        seenIds.set(id, row.rowNumber);
+        if (kind !== 'hours' && await this.idTaken(kind, id, hash, row)) errors.push(refuse('id', ROW_MESSAGES.idTaken(id)));
+      }
     }
-    return this.checkReferences(kind, row, principal, refuse);
+    errors.push(...await this.checkReferences(kind, row, principal, refuse, unread));
+    if (errors.length === 0) row.body = dto as Record<string, unknown>; // as the API's pipe hands it on: defaults filled in
+    return errors;
   }
 
   /**
@@ -189,23 +220,26 @@ export class ImportProcessor implements JobProcessor<ImportPayload, ImportResult
     return taken && !(await this.store.getIdempotencyRecord(rowIdempotencyKey(hash, kind, row.rowNumber)));
   }
 
+  /** The units and entities the row names, each field not refused already. */
   private async checkReferences(
-    kind: ImportKind, row: ConvertedRow, principal: Principal, refuse: (field: string | null, message: string) => ImportRowError,
+    kind: ImportKind, row: ConvertedRow, principal: Principal, refuse: (field: string | null, said: Said) => ImportRowError,
+    unread: ReadonlySet<string>,
   ): Promise<ImportRowError[]> {
     const errors: ImportRowError[] = [];
-    const orgUnitId = row.body.orgUnitId as string | undefined;
-    if (orgUnitId !== undefined) {
+    const orgUnitId = row.body.orgUnitId;
+    if (typeof orgUnitId === 'string' && !unread.has('orgUnitId') && ID_PATTERN.test(orgUnitId)) {
       const unit = await this.executor.orgUnit(orgUnitId);
-      if (!unit.exists) errors.push(refuse('orgUnitId', `org unit ${orgUnitId} does not exist`));
-      else if (!inScope(principal, unit.orgPath)) errors.push(refuse('orgUnitId', `org unit ${orgUnitId} lies outside your scope`));
+      if (!unit.exists) errors.push(refuse('orgUnitId', ROW_MESSAGES.noOrgUnit(orgUnitId)));
+      else if (!inScope(principal, unit.orgPath)) errors.push(refuse('orgUnitId', ROW_MESSAGES.outOfScope(orgUnitId)));
     }
-    const refs: [field: string, id: unknown, streamId: (id: string) => string, what: string][] = [
+    const refs: [field: string, id: unknown, streamId: (id: string) => string, what: 'campaign' | 'activity' | 'volunteer'][] = [
       ['campaignId', row.body.campaignId, streams.campaign, 'campaign'],
       ['activityId', row.body.activityId, streams.activity, 'activity'],
       ['volunteerId', row.params.volunteerId, streams.volunteer, 'volunteer'],
     ];
     for (const [field, id, streamId, what] of refs) {
-      if (typeof id === 'string' && !(await this.exists(streamId(id)))) errors.push(refuse(field, `${what} ${id} does not exist`));
+      if (typeof id !== 'string' || unread.has(field) || !ID_PATTERN.test(id)) continue;
+      if (!(await this.exists(streamId(id)))) errors.push(refuse(field, ROW_MESSAGES.missing(what, id)));
     }
     return errors;
   }

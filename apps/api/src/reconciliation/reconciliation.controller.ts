@@ -35,7 +35,7 @@ export class ReconciliationController {
   @HttpCode(202)
   @Allow(...ORGANISING_ROLES)
   @ApiOperation({
-    summary: 'Upload a bank statement (XLSX or CSV) of a campaign\'s receiving account and match it against its donations, as a background job',
+    summary: 'Upload a bank statement (XLSX, XLS, ODS or CSV) of a campaign\'s receiving account and match it against its donations, as a background job',
     description: 'Send the file as the multipart part `file`. Columns: 交易日期 (Date), 金额（元） (Amount, yuan; a negative amount, or a '
       + '支出/借方 column, is a debit and is skipped), 交易流水号 (Reference), 对方户名 (Counterparty); the headers of common bank exports '
       + '(记账日期, 贷方发生额, 收入金额, 摘要, 附言, 流水号, 对方账户名称 …) are taken too, other columns and title rows are ignored. A bad '
@@ -53,9 +53,9 @@ export class ReconciliationController {
     const { state: campaign } = await this.executor.load(streams.campaign(query.campaignId), campaignDecider);
     requireScope(principal, campaign.exists ? campaign.orgPath : null);
     if (!campaign.exists) throw new DomainError('UNKNOWN_REFERENCE', `campaign ${query.campaignId} does not exist`, 'campaignId');
-    const { buffer, fileName, format } = await uploadedSheet(request);
+    const { buffer, fileName, format, language } = await uploadedSheet(request);
     const hash = fileHash(buffer);
-    const payload: ReconcilePayload = { campaignId: query.campaignId, format, fileName, hash, file: buffer.toString('base64'), principal };
+    const payload: ReconcilePayload = { campaignId: query.campaignId, format, fileName, hash, file: buffer.toString('base64'), principal, language };
     // One job per statement file and campaign: the same upload again answers that job.
     const jobId = `reconcile-${query.campaignId}-${hash.slice(0, 32)}`;
     const { id, created } = await this.jobs.enqueue('reconcile', jobId, payload, { actor: principal.tokenId, orgUnitId: campaign.orgUnitId });

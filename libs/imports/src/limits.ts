@@ -1,0 +1,63 @@
+/**
+ * How much of a spreadsheet an import reads. A workbook is a ZIP of XML, so a small upload can unpack to gigabytes
+ * (a 1.9 MiB file held 501 MiB of sheet XML); every workbook is measured before it is parsed, and parsed in a worker
+ * thread whose heap is capped, so no upload the limits let through takes the server's memory.
+ */
+import type { HeaderLanguage } from './columns';
+
+/** Data rows an import or bank statement may hold (the header row and title rows above it not counted). */
+export const MAX_SHEET_ROWS = 100_000;
+/** Bytes all parts of a workbook may unpack to together, counted as they are inflated. */
+export const MAX_UNPACKED_BYTES = 48 * 1024 * 1024;
+/** Parts (files) in a workbook's ZIP: a real workbook has a few dozen. */
+export const MAX_ZIP_ENTRIES = 2_000;
+/** The parsing worker's V8 heap (old and young generations), in MiB: the parse fails as too large beyond it. */
+export const WORKER_HEAP_MIB = { old: 256, young: 32 } as const;
+
+export type Text = Readonly<Record<HeaderLanguage, string>>;
+
+const mib = (bytes: number) => `${Math.round(bytes / 1024 / 1024)} MiB`;
+
+/** A workbook beyond the limits: refused whole, before anything of it is imported. */
+export class SheetTooLargeError extends Error {
+  readonly code = 'SHEET_TOO_LARGE';
+
+  constructor(readonly text: Text) {
+    super(text.en);
+  }
+
+  static unpacked(): SheetTooLargeError {
+    return new SheetTooLargeError({
+      'zh-CN': `文件解压后超过 ${mib(MAX_UNPACKED_BYTES)}，无法导入；请拆分为几个较小的文件。`,
+      en: `the workbook unpacks to more than ${mib(MAX_UNPACKED_BYTES)}; split it into smaller files`,
+    });
+  }
+
+  static rows(): SheetTooLargeError {
+    return new SheetTooLargeError({
+      'zh-CN': `文件超过 ${MAX_SHEET_ROWS.toLocaleString('en')} 行数据，无法导入；请拆分为几个较小的文件。`,
+      en: `the sheet holds more than ${MAX_SHEET_ROWS.toLocaleString('en')} data rows; split it into smaller files`,
+    });
+  }
+
+  static entries(): SheetTooLargeError {
+    return new SheetTooLargeError({
+      'zh-CN': `文件包含超过 ${MAX_ZIP_ENTRIES} 个部件，不是常见的工作簿，无法导入。`,
+      en: `the workbook holds more than ${MAX_ZIP_ENTRIES} parts; it is not a workbook an office program saves`,
+    });
+  }
+
+  static memory(): SheetTooLargeError {
+    return new SheetTooLargeError({
+      'zh-CN': '文件内容过多，读取时超出内存上限，无法导入；请拆分为几个较小的文件。',
+      en: 'the workbook holds too much to read within the memory an import may use; split it into smaller files',
+    });
+  }
+}
+
+/** A file that cannot be read as the spreadsheet it claims to be. */
+export class SheetFormatError extends Error {
+  constructor(readonly text: Text) {
+    super(text.en);
+  }
+}

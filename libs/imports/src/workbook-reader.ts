@@ -1,0 +1,75 @@
+/**
+ * Reading a workbook's first sheet (.xlsx, .xls, .ods): the ZIP measured first (zip-guard.ts), then SheetJS in a
+ * worker thread with a capped heap. SheetJS holds the whole workbook while it parses (docs/decisions/001); the cap and
+ * the unpacked-size limit bound what that costs, and an import that would need more is refused as too large.
+ */
+import { Worker } from 'node:worker_threads';
+import { join } from 'node:path';
+import type { CellValue } from './cells';
+import { MAX_SHEET_ROWS, SheetFormatError, SheetTooLargeError, WORKER_HEAP_MIB } from './limits';
+import type { WorkerCell, WorkerReply, WorkerRequest } from './sheet-worker';
+import { isZip, measureZip } from './zip-guard';
+
+/** Called per non-empty row with its 1-based row number and cells by 0-based column; return false to stop. */
+export type RowSink = (rowNumber: number, cells: CellValue[]) => boolean | void;
+
+/** Rows above the header a bank's export may have, on top of the data rows. */
+const ROWS_ABOVE_DATA = 64;
+
+const OLE_MAGIC = Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]);
+
+export function isLegacyWorkbook(buffer: Buffer): boolean {
+  return buffer.subarray(0, 8).equals(OLE_MAGIC);
+}
+
+const unreadable = (detail: string) => new SheetFormatError({
+  'zh-CN': `无法读取该工作簿（${detail}）；请用 Excel、WPS 或 LibreOffice 另存为 .xlsx 后再上传。`,
+  en: `the workbook cannot be read (${detail}); save it as .xlsx in Excel, WPS or LibreOffice and upload it again`,
+});
+
+/** In tests the worker is TypeScript: it compiles itself on load, as the bench does. */
+function workerSource(): { code: string; eval: boolean } {
+  const compiled = join(__dirname, 'sheet-worker.js');
+  if (__filename.endsWith('.js')) return { code: compiled, eval: false };
+  const source = join(__dirname, 'sheet-worker.ts');
+  return { code: `require('@swc-node/register'); require(${JSON.stringify(source)});`, eval: true };
+}
+
+function parseInWorker(request: WorkerRequest): Promise<WorkerReply> {
+  const { code, eval: isCode } = workerSource();
+  const worker = new Worker(code, {
+    eval: isCode,
+    workerData: { sheetWorker: true },
+    resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MIB.old, maxYoungGenerationSizeMb: WORKER_HEAP_MIB.young },
+    stdout: false,
+    stderr: false,
+  });
+  return new Promise<WorkerReply>((resolve, reject) => {
+    worker.once('message', (reply: WorkerReply) => resolve(reply));
+    worker.once('error', (error: Error & { code?: string }) => {
+      reject(error.code === 'ERR_WORKER_OUT_OF_MEMORY' ? SheetTooLargeError.memory() : unreadable(error.message));
+    });
+    worker.once('exit', (code) => reject(unreadable(`the reader stopped with code ${code}`)));
+    worker.postMessage(request);
+  }).finally(() => void worker.terminate());
+}
+
+function fromWorker(cell: WorkerCell): CellValue {
+  return cell !== null && typeof cell === 'object' && 'date' in cell ? new Date(cell.date) : cell;
+}
+
+/** Reads the workbook's first sheet; resolves with whether it counts dates from 1904. */
+export async function readWorkbookRows(buffer: Buffer, sink: RowSink): Promise<{ date1904: boolean }> {
+  if (isZip(buffer)) await measureZip(buffer);
+  else if (!isLegacyWorkbook(buffer)) throw unreadable('neither .xlsx, .xls nor .ods');
+  const reply = await parseInWorker({ file: buffer, rowLimit: MAX_SHEET_ROWS + ROWS_ABOVE_DATA });
+  if (!reply.ok) {
+    if (reply.reason === 'no-sheet') throw new SheetFormatError({ 'zh-CN': '工作簿中没有工作表。', en: 'the workbook has no worksheet' });
+    throw unreadable(reply.message);
+  }
+  if (reply.truncated) throw SheetTooLargeError.rows();
+  for (const [rowNumber, cells] of reply.rows) {
+    if (sink(rowNumber, cells.map(fromWorker)) === false) break;
+  }
+  return { date1904: reply.date1904 };
+}
