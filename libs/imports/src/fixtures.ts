@@ -126,7 +126,7 @@ interface ZipEntry {
 
 /** Deflates `chunks` as a stream: a part of hundreds of MiB never exists whole. */
 async function deflatedPart(name: string, chunks: Iterable<string>): Promise<ZipEntry> {
-  const deflate = createDeflateRaw({ level: 1 });
+  const deflate = createDeflateRaw({ level: 6 });
   const out: Buffer[] = [];
   deflate.on('data', (chunk: Buffer) => out.push(chunk));
   const done = new Promise((resolve) => deflate.on('end', resolve));
@@ -185,6 +185,10 @@ function zipOf(entries: ZipEntry[], declare: (entry: ZipEntry) => number = (entr
 export interface BigSheetOptions {
   /** Forge every part's size in the ZIP directory (a bomb that hides). */
   declaredSize?: number;
+  /** Leave out row and cell references (`r`), as OOXML allows: every row the same bytes, so it packs like a bomb. */
+  unnumbered?: boolean;
+  /** Only these fields, in this order (default: every column of the kind). */
+  fields?: readonly string[];
 }
 
 /**
@@ -192,21 +196,22 @@ export interface BigSheetOptions {
  * field, text inline), deflated as it is written — a spreadsheet bomb at a few MiB, or the largest file allowed.
  */
 export async function writeBigSheet(kind: SheetKind, row: FixtureRow, rows: number, options: BigSheetOptions = {}): Promise<Buffer> {
-  const columns = columnsOf(kind);
+  const columns = columnsOf(kind, options.fields);
   const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;');
-  const cellXml = (value: FixtureValue, index: number) => {
+  const cellXml = (value: FixtureValue, index: number, rowRef: string) => {
     if (value === null || value === undefined) return '';
-    const ref = String.fromCharCode(65 + index);
-    return typeof value === 'number' ? `<c r="${ref}"><v>${value}</v></c>` : `<c r="${ref}" t="inlineStr"><is><t>${escape(String(value))}</t></is></c>`;
+    const ref = options.unnumbered && rowRef !== '1' ? '' : ` r="${String.fromCharCode(65 + index)}${rowRef}"`;
+    return typeof value === 'number' ? `<c${ref}><v>${value}</v></c>` : `<c${ref} t="inlineStr"><is><t>${escape(String(value))}</t></is></c>`;
   };
-  const header = `<row r="1">${columns.map((column, i) => cellXml(column.header['zh-CN'], i)).join('')}</row>`;
-  const cells = columns.map((column, i) => cellXml(row[column.field], i)).join('');
+  const header = `<row r="1">${columns.map((column, i) => cellXml(column.header['zh-CN'], i, '1')).join('')}</row>`;
+  // Every cell, empty ones too, so unnumbered cells keep their columns.
+  const cells = columns.map((column, i) => cellXml(row[column.field] ?? (options.unnumbered ? '' : null), i, '#')).join('').split('#');
   function* sheet(): Generator<string> {
     yield '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>';
     yield header;
     const batch: string[] = [];
     for (let r = 2; r <= rows + 1; r++) {
-      batch.push(`<row r="${r}">${cells}</row>`);
+      batch.push(options.unnumbered ? `<row>${cells[0]}</row>` : `<row r="${r}">${cells.join(String(r))}</row>`);
       if (batch.length === 2000) yield batch.splice(0).join('');
     }
     yield batch.join('');

@@ -1,14 +1,16 @@
 /**
- * Reading a workbook's first sheet (.xlsx, .xls, .ods): the ZIP measured first (zip-guard.ts), then SheetJS in a
- * worker thread with a capped heap. SheetJS holds the whole workbook while it parses (docs/decisions/001); the cap and
- * the unpacked-size limit bound what that costs, and an import that would need more is refused as too large.
+ * Reading a workbook's first sheet. An .xlsx streams (xlsx-stream.ts): memory holds its rows, not its XML. Legacy
+ * .xls and .ods go to SheetJS, which holds the whole workbook while it parses (docs/decisions/001-spreadsheet-reader.md):
+ * the ZIP is measured first (zip-guard.ts) and SheetJS runs in a worker thread with a capped heap, so a workbook too big
+ * to hold fails as too large instead of taking the server's memory.
  */
 import { Worker } from 'node:worker_threads';
 import { join } from 'node:path';
 import type { CellValue } from './cells';
 import { MAX_SHEET_ROWS, SheetFormatError, SheetTooLargeError, WORKER_HEAP_MIB } from './limits';
 import type { WorkerCell, WorkerReply, WorkerRequest } from './sheet-worker';
-import { isZip, measureZip } from './zip-guard';
+import { streamXlsxRows } from './xlsx-stream';
+import { isZip, measureZip, zipParts } from './zip-guard';
 
 /** Called per non-empty row with its 1-based row number and cells by 0-based column; return false to stop. */
 export type RowSink = (rowNumber: number, cells: CellValue[]) => boolean | void;
@@ -60,8 +62,13 @@ function fromWorker(cell: WorkerCell): CellValue {
 
 /** Reads the workbook's first sheet; resolves with whether it counts dates from 1904. */
 export async function readWorkbookRows(buffer: Buffer, sink: RowSink): Promise<{ date1904: boolean }> {
-  if (isZip(buffer)) await measureZip(buffer);
-  else if (!isLegacyWorkbook(buffer)) throw unreadable('neither .xlsx, .xls nor .ods');
+  if (isZip(buffer)) {
+    // An Office Open XML package lists its content types; an OpenDocument one does not.
+    if (zipParts(buffer).some((part) => part.name.replace(/^\/+/, '') === '[Content_Types].xml')) return streamXlsxRows(buffer, sink);
+    await measureZip(buffer);
+  } else if (!isLegacyWorkbook(buffer)) {
+    throw unreadable('neither .xlsx, .xls nor .ods');
+  }
   const reply = await parseInWorker({ file: buffer, rowLimit: MAX_SHEET_ROWS + ROWS_ABOVE_DATA });
   if (!reply.ok) {
     if (reply.reason === 'no-sheet') throw new SheetFormatError({ 'zh-CN': '工作簿中没有工作表。', en: 'the workbook has no worksheet' });
