@@ -143,6 +143,19 @@ async function deflatedPart(name: string, chunks: Iterable<string>): Promise<Zip
   return { name, data: Buffer.concat(out), crc, size };
 }
 
+/** A local header (`shift` 0) or a directory entry (`shift` 2): the same fields, two bytes apart. */
+function zipHeader(signature: number, length: number, shift: number, entry: ZipEntry, declared: number): Buffer {
+  const header = Buffer.alloc(length);
+  header.writeUInt32LE(signature, 0);
+  header.writeUInt16LE(20, 4 + shift);
+  header.writeUInt16LE(8, 8 + shift);
+  header.writeUInt32LE(entry.crc >>> 0, 14 + shift);
+  header.writeUInt32LE(entry.data.length, 18 + shift);
+  header.writeUInt32LE(declared, 22 + shift);
+  header.writeUInt16LE(Buffer.byteLength(entry.name), 26 + shift);
+  return header;
+}
+
 /** A ZIP of the parts; `declare` lets a test forge the sizes the directory states. */
 function zipOf(entries: ZipEntry[], declare: (entry: ZipEntry) => number = (entry) => entry.size): Buffer {
   const locals: Buffer[] = [];
@@ -150,25 +163,10 @@ function zipOf(entries: ZipEntry[], declare: (entry: ZipEntry) => number = (entr
   let offset = 0;
   for (const entry of entries) {
     const name = Buffer.from(entry.name);
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(8, 8);
-    local.writeUInt32LE(entry.crc >>> 0, 14);
-    local.writeUInt32LE(entry.data.length, 18);
-    local.writeUInt32LE(declare(entry), 22);
-    local.writeUInt16LE(name.length, 26);
-    const central = Buffer.alloc(46);
-    central.writeUInt32LE(0x02014b50, 0);
+    const central = zipHeader(0x02014b50, 46, 2, entry, declare(entry));
     central.writeUInt16LE(20, 4);
-    central.writeUInt16LE(20, 6);
-    central.writeUInt16LE(8, 10);
-    central.writeUInt32LE(entry.crc >>> 0, 16);
-    central.writeUInt32LE(entry.data.length, 20);
-    central.writeUInt32LE(declare(entry), 24);
-    central.writeUInt16LE(name.length, 28);
     central.writeUInt32LE(offset, 42);
-    locals.push(local, name, entry.data);
+    locals.push(zipHeader(0x04034b50, 30, 0, entry, declare(entry)), name, entry.data);
     directory.push(central, name);
     offset += 30 + name.length + entry.data.length;
   }

@@ -63,4 +63,20 @@ export class SheetFormatError extends Error {
   constructor(readonly text: Text) {
     super(text.en);
   }
+
+  static unreadable(detail: string): SheetFormatError {
+    return new SheetFormatError({
+      'zh-CN': `无法读取该工作簿（${detail}）；请用 Excel、WPS 或 LibreOffice 另存为 .xlsx 后再上传。`,
+      en: `the workbook cannot be read (${detail}); save it as .xlsx in Excel, WPS or LibreOffice and upload it again`,
+    });
+  }
+
+  static noSheet(): SheetFormatError {
+    return new SheetFormatError({ 'zh-CN': '工作簿中没有工作表。', en: 'the workbook has no worksheet' });
+  }
+}
+
+/** The instant of an Excel date serial as the ledger reads it: the date and time shown, taken as UTC (epoch ms). */
+export function excelSerialMs(serial: number, date1904: boolean): number {
+  return Math.round((serial - 25569 + (date1904 ? 1462 : 0)) * 86_400_000);
 }

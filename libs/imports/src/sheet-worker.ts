@@ -1,11 +1,12 @@
 /**
  * The worker thread that parses a workbook with SheetJS (@e965/xlsx): .xlsx however it was written (Excel, WPS,
  * LibreOffice, openpyxl's absolute part names), legacy .xls and .ods. It runs with a capped heap (workbook-reader.ts),
- * so a workbook too big to hold ends this thread, not the server. It imports nothing of the ledger: it must load
- * on its own.
+ * so a workbook too big to hold ends this thread, not the server. It imports nothing of the ledger but limits.ts
+ * (no dependencies): it must load on its own.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import * as XLSX from '@e965/xlsx';
+import { excelSerialMs } from './limits';
 
 export interface WorkerRequest {
   file: Uint8Array;
@@ -28,11 +29,6 @@ const ERRORS: Record<number, string> = {
   0x00: '#NULL!', 0x07: '#DIV/0!', 0x0f: '#VALUE!', 0x17: '#REF!', 0x1d: '#NAME?', 0x24: '#NUM!', 0x2a: '#N/A', 0x2b: '#GETTING_DATA',
 };
 
-/** The instant of a date cell as the ledger reads it: the date and time shown, taken as UTC. */
-function excelDate(serial: number, date1904: boolean): { date: number } {
-  return { date: Math.round((serial - 25569 + (date1904 ? 1462 : 0)) * 86_400_000) };
-}
-
 const dateFormats = new Map<string, boolean>();
 
 /** SheetJS parses the format on each call; a sheet has a handful of formats and many cells. */
@@ -49,7 +45,7 @@ function cellValue(cell: XLSX.CellObject | undefined, date1904: boolean): Worker
       // An XML parser reads a written CR LF as LF; some writers keep the CR as `_x000D_`.
       return String(cell.v).replace(/\r\n?/g, '\n');
     case 'n':
-      return typeof cell.z === 'string' && isDateFormat(cell.z) ? excelDate(cell.v as number, date1904) : cell.v as number;
+      return typeof cell.z === 'string' && isDateFormat(cell.z) ? { date: excelSerialMs(cell.v as number, date1904) } : cell.v as number;
     case 'b':
       return cell.v as boolean;
     case 'd':

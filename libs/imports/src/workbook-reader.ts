@@ -24,10 +24,7 @@ export function isLegacyWorkbook(buffer: Buffer): boolean {
   return buffer.subarray(0, 8).equals(OLE_MAGIC);
 }
 
-const unreadable = (detail: string) => new SheetFormatError({
-  'zh-CN': `无法读取该工作簿（${detail}）；请用 Excel、WPS 或 LibreOffice 另存为 .xlsx 后再上传。`,
-  en: `the workbook cannot be read (${detail}); save it as .xlsx in Excel, WPS or LibreOffice and upload it again`,
-});
+const unreadable = SheetFormatError.unreadable;
 
 /** In tests the worker is TypeScript: it compiles itself on load, as the bench does. */
 function workerSource(): { code: string; eval: boolean } {
@@ -71,7 +68,7 @@ export async function readWorkbookRows(buffer: Buffer, sink: RowSink): Promise<{
   }
   const reply = await parseInWorker({ file: buffer, rowLimit: MAX_SHEET_ROWS + ROWS_ABOVE_DATA });
   if (!reply.ok) {
-    if (reply.reason === 'no-sheet') throw new SheetFormatError({ 'zh-CN': '工作簿中没有工作表。', en: 'the workbook has no worksheet' });
+    if (reply.reason === 'no-sheet') throw SheetFormatError.noSheet();
     throw unreadable(reply.message);
   }
   if (reply.truncated) throw SheetTooLargeError.rows();

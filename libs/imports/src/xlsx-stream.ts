@@ -8,7 +8,7 @@ import { posix } from 'node:path';
 import { createInflateRaw } from 'node:zlib';
 import { SaxesParser, type SaxesTagPlain } from 'saxes';
 import type { CellValue } from './cells';
-import { MAX_SHARED_STRINGS, MAX_UNPACKED_BYTES, SheetFormatError, SheetTooLargeError } from './limits';
+import { excelSerialMs, MAX_SHARED_STRINGS, MAX_UNPACKED_BYTES, SheetFormatError, SheetTooLargeError } from './limits';
 import { zipParts, type ZipPart } from './zip-guard';
 
 type Sink = (rowNumber: number, cells: CellValue[]) => boolean | void;
@@ -22,10 +22,7 @@ interface XmlHandlers {
 const localName = (name: string) => name.slice(name.indexOf(':') + 1);
 const partKey = (name: string) => name.replace(/\\/g, '/').replace(/^\/+/, '').toLowerCase();
 
-const cannotRead = (detail: string) => new SheetFormatError({
-  'zh-CN': `无法读取该工作簿（${detail}）；请用 Excel、WPS 或 LibreOffice 另存为 .xlsx 后再上传。`,
-  en: `the workbook cannot be read (${detail}); save it as .xlsx in Excel, WPS or LibreOffice and upload it again`,
-});
+const cannotRead = SheetFormatError.unreadable;
 
 /** An attribute by its local name (`r:id` → `id`), whatever prefix the writer chose. */
 function attribute(attributes: Record<string, string>, name: string, prefixed = false): string | undefined {
@@ -187,10 +184,6 @@ function columnIndex(reference: string): number {
   return index - 1;
 }
 
-function excelDate(serial: number, date1904: boolean): Date {
-  return new Date(Math.round((serial - 25569 + (date1904 ? 1462 : 0)) * 86_400_000));
-}
-
 /** Reads the first worksheet of an .xlsx row by row; resolves with whether it counts dates from 1904. */
 export async function streamXlsxRows(buffer: Buffer, sink: Sink): Promise<{ date1904: boolean }> {
   const pkg = new Package(buffer);
@@ -207,7 +200,7 @@ export async function streamXlsxRows(buffer: Buffer, sink: Sink): Promise<{ date
   });
   const rels = await pkg.relationships(workbookPart);
   const sheetPart = firstSheet !== undefined ? rels.get(firstSheet)?.target : undefined;
-  if (!sheetPart || !pkg.has(sheetPart)) throw new SheetFormatError({ 'zh-CN': '工作簿中没有工作表。', en: 'the workbook has no worksheet' });
+  if (!sheetPart || !pkg.has(sheetPart)) throw SheetFormatError.noSheet();
   const strings = await sharedStrings(pkg, relOfType(rels, 'sharedStrings'));
   const styles = await dateStyles(pkg, relOfType(rels, 'styles'));
 
@@ -229,7 +222,7 @@ export async function streamXlsxRows(buffer: Buffer, sink: Sink): Promise<{ date
       default: {
         const number = Number(raw);
         if (raw.trim() === '' || Number.isNaN(number)) return null;
-        return styles[style] ? excelDate(number, date1904) : number;
+        return styles[style] ? new Date(excelSerialMs(number, date1904)) : number;
       }
     }
   };
