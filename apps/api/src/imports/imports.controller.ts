@@ -1,7 +1,7 @@
 import { Controller, Get, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
 import type { JobView } from '@tongxin/jobs';
 import {
-  ApiAcceptedResponse, ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiParam, ApiProduces, ApiTags,
+  ApiAcceptedResponse, ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiParam, ApiPayloadTooLargeResponse, ApiProduces, ApiTags,
 } from '@nestjs/swagger';
 import { fileHash, isImportKind, MAX_SHEET_ROWS, MAX_UNPACKED_BYTES, templateXlsx, XLSX_CONTENT_TYPE } from '@tongxin/imports';
 import type { JobQueue } from '@tongxin/jobs';
@@ -16,7 +16,7 @@ import { JOB_QUEUE } from '../jobs/tokens';
 import type { ImportPayload } from './import.processor';
 import { StartImportQueryDto, TemplateQueryDto } from './imports.dto';
 import { refusedSheetXlsx, type RefusedSheet } from './refused-sheet';
-import { uploadedSheet } from './uploaded-sheet';
+import { UPLOAD_TOO_LARGE, uploadedSheet } from './uploaded-sheet';
 
 export { MAX_IMPORT_FILE_BYTES } from './uploaded-sheet';
 
@@ -54,6 +54,7 @@ export class ImportsController {
   @ApiConsumes('multipart/form-data')
   @ApiBody({ schema: { type: 'object', required: ['file'], properties: { file: { type: 'string', format: 'binary' } } } })
   @ApiAcceptedResponse({ description: '`{ id, created, state }`: the job (created false: this file was sent before; that job answers).' })
+  @ApiPayloadTooLargeResponse({ description: UPLOAD_TOO_LARGE })
   async start(
     @Query() query: StartImportQueryDto, @CurrentPrincipal() principal: Principal, @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,

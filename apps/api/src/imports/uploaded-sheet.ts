@@ -1,11 +1,15 @@
 import {
-  isLegacyWorkbook, isZip, measureZip, sheetFormatOf, SheetFormatError, SheetTooLargeError, type HeaderLanguage, type SheetFormat,
+  isLegacyWorkbook, isZip, MAX_UNPACKED_BYTES, measureZip, sheetFormatOf, SheetFormatError, SheetTooLargeError, type HeaderLanguage, type SheetFormat,
 } from '@tongxin/imports';
 import type { FastifyRequest } from 'fastify';
 import { badRequest, problem, ProblemException } from '../http/problem';
 
 /** The largest spreadsheet taken; what it may unpack to and how many rows it may hold are in libs/imports limits.ts. */
 export const MAX_IMPORT_FILE_BYTES = 10 * 1024 * 1024;
+
+/** The 413 of an upload (imports and bank statements alike), for the OpenAPI document. */
+export const UPLOAD_TOO_LARGE = `problem+json: the file is over ${MAX_IMPORT_FILE_BYTES / 1024 / 1024} MiB, or (code SHEET_TOO_LARGE) a workbook `
+  + `unpacking to more than ${MAX_UNPACKED_BYTES / 1024 / 1024} MiB; \`detail\` in the Accept-Language, \`messages\` in Chinese and English.`;
 
 export interface UploadedSheet {
   buffer: Buffer;

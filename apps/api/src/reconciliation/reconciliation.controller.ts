@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Inject, Post, Query, Req, Res } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiAcceptedResponse, ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiPayloadTooLargeResponse, ApiTags } from '@nestjs/swagger';
 import { campaignDecider, DomainError, streams } from '@tongxin/domain';
 import { fileHash } from '@tongxin/imports';
 import type { JobQueue } from '@tongxin/jobs';
@@ -11,7 +11,7 @@ import { API_PREFIX } from '../http/api-prefix';
 import { CommandCtx } from '../http/command-context.decorator';
 import { parseMinPosition } from '../http/min-position';
 import { respond } from '../http/respond';
-import { uploadedSheet } from '../imports/uploaded-sheet';
+import { UPLOAD_TOO_LARGE, uploadedSheet } from '../imports/uploaded-sheet';
 import { JOB_QUEUE } from '../jobs/tokens';
 import type { CommandContext } from '../ledger/command-context';
 import { CommandExecutor } from '../ledger/command-executor';
@@ -45,6 +45,7 @@ export class ReconciliationController {
   })
   @ApiConsumes('multipart/form-data')
   @ApiBody({ schema: { type: 'object', required: ['file'], properties: { file: { type: 'string', format: 'binary' } } } })
+  @ApiPayloadTooLargeResponse({ description: UPLOAD_TOO_LARGE })
   @ApiAcceptedResponse({ description: '`{ id, created, state, statementId }`: the job (created false: this file was sent for this campaign before; that job answers).' })
   async upload(
     @Query() query: BankStatementQueryDto, @CurrentPrincipal() principal: Principal, @Req() request: FastifyRequest,
