@@ -6,10 +6,14 @@
  */
 import type { HeaderLanguage } from './columns';
 
-/** Data rows an import or bank statement may hold (the header row and title rows above it not counted). */
-export const MAX_SHEET_ROWS = 100_000;
+/**
+ * Data rows an import or bank statement may hold (the header row and title rows above it not counted). An import checks
+ * every row before it records any, so it holds them all: ~4 KB a row at its peak, read, converted and refused. 50,000
+ * keep the API process under 500 MiB (test/import-memory.e2e-spec.ts); 100,000 took it to 600 MiB.
+ */
+export const MAX_SHEET_ROWS = 50_000;
 /** Bytes all parts of a workbook may unpack to together, counted as they are inflated. */
-export const MAX_UNPACKED_BYTES = 64 * 1024 * 1024;
+export const MAX_UNPACKED_BYTES = 48 * 1024 * 1024;
 /** Distinct texts an .xlsx's shared-strings table may hold: it is the one part kept whole while the sheet streams. */
 export const MAX_SHARED_STRINGS = 2_000_000;
 /** Parts (files) in a workbook's ZIP: a real workbook has a few dozen. */

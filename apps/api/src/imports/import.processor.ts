@@ -54,10 +54,12 @@ export interface ImportResult {
   recorded: number;
   /** Rows an earlier upload of the same file had recorded already: nothing was appended for them. */
   alreadyRecorded: number;
-  /** Rows refused (valid-rows mode): each is in `errors`. */
+  /** Rows refused (valid-rows mode): each is in `refusedSheet`, and in `errors` up to MAX_LISTED_ERRORS. */
   refused: number;
-  /** Every problem of every refused row, in the language of the file's headers. */
+  /** Every problem of every refused row, in the language of the file's headers; the first MAX_LISTED_ERRORS of them. */
   errors: ImportRowError[];
+  /** Problems in all, listed or not. */
+  errorCount: number;
   /** The language of `errors`: that of the file's headers. */
   language: HeaderLanguage;
   /** The refused rows as they were in the file, for GET /imports/{jobId}/refused.xlsx (absent when none). */
@@ -67,6 +69,12 @@ export interface ImportResult {
 /** Rows recorded at once: enough for the store's group commit to share fsyncs (48: ~15% slower), few enough to keep memory flat. */
 const CONCURRENT_ROWS = 128;
 
+
+/**
+ * Problems the job view lists; the refused-rows sheet holds them all. Every GET /jobs/{id} answers the whole list, so
+ * 50,000 of them would cost every poll ~10 MB of JSON.
+ */
+export const MAX_LISTED_ERRORS = 1_000;
 
 /** Rows checked between two turns of the event loop (~10 ms of work). */
 const CHECKS_PER_TURN = 200;
@@ -123,12 +131,13 @@ export class ImportProcessor implements JobProcessor<ImportPayload, ImportResult
     if (refusals.size > 0 && mode === 'all-or-nothing') {
       const errors = [...refusals.values()].flat();
       throw new PermanentJobError(`${refusals.size} of ${total} rows are invalid; nothing was recorded.`, {
-        errors, refusedRows: refusals.size, language, refusedSheet: refusedSheetOf(ctx.jobId, parsed, refusals),
+        errors: errors.slice(0, MAX_LISTED_ERRORS), errorCount: errors.length, refusedRows: refusals.size, language,
+        refusedSheet: await refusedSheetOf(ctx.jobId, parsed, refusals),
       });
     }
     // 2. Record the rest. A refusal the log alone can tell (a lock recorded meanwhile, an id taken by another upload)
     //    is reported for its row; a failure of the store stops the job, to be retried: rows recorded replay.
-    const result: ImportResult = { kind, mode, hash, rows: total, recorded: 0, alreadyRecorded: 0, refused: 0, errors: [], language };
+    const result: ImportResult = { kind, mode, hash, rows: total, recorded: 0, alreadyRecorded: 0, refused: 0, errors: [], errorCount: 0, language };
     const pending = parsed.rows.filter((row) => !refusals.has(row.rowNumber));
     let done = total - pending.length;
     let next = 0;
@@ -143,9 +152,11 @@ export class ImportProcessor implements JobProcessor<ImportPayload, ImportResult
       }
     };
     await Promise.all(Array.from({ length: Math.min(CONCURRENT_ROWS, pending.length) }, worker));
-    result.errors = [...refusals.entries()].sort(([a], [b]) => a - b).flatMap(([, errors]) => errors);
+    const errors = [...refusals.entries()].sort(([a], [b]) => a - b).flatMap(([, rowErrors]) => rowErrors);
+    result.errors = errors.slice(0, MAX_LISTED_ERRORS);
+    result.errorCount = errors.length;
     result.refused = refusals.size;
-    if (refusals.size > 0) result.refusedSheet = refusedSheetOf(ctx.jobId, parsed, refusals);
+    if (refusals.size > 0) result.refusedSheet = await refusedSheetOf(ctx.jobId, parsed, refusals);
     await ctx.progress(total, total);
     return result;
   }

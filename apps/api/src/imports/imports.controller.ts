@@ -15,7 +15,7 @@ import { problem, ProblemException } from '../http/problem';
 import { JOB_QUEUE } from '../jobs/tokens';
 import type { ImportPayload } from './import.processor';
 import { StartImportQueryDto, TemplateQueryDto } from './imports.dto';
-import { refusedSheetXlsx, type RefusedSheet } from './refused-sheet';
+import type { RefusedSheet } from './refused-sheet';
 import { UPLOAD_TOO_LARGE, uploadedSheet } from './uploaded-sheet';
 
 export { MAX_IMPORT_FILE_BYTES } from './uploaded-sheet';
@@ -116,7 +116,7 @@ export class ImportsController {
     reply.header('content-type', XLSX_CONTENT_TYPE);
     const name = sheet.language === 'zh-CN' ? '未导入的行' : 'refused-rows';
     reply.header('content-disposition', attachment(`refused-rows-${jobId.slice(-8)}.xlsx`, `${name}-${jobId.slice(-8)}.xlsx`));
-    return refusedSheetXlsx(sheet);
+    return Buffer.from(sheet.xlsx, 'base64');
   }
 }
 
