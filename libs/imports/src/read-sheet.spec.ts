@@ -100,6 +100,13 @@ describe('reading sheets', () => {
     expect(parsed).toMatchObject({ ok: true, rows: [{ params: { volunteerId: 'v1' }, body: { servedOn: '2026-05-01', minutes: 60 } }] });
   });
 
+  it('Given a file made from the old template (发放资料数（份）, Materials distributed), Then the column still reads as materialsDistributed', async () => {
+    for (const header of ['发放资料数（份）', 'Materials distributed', '发放宣传资料（份）', 'Publicity materials distributed (copies)']) {
+      const csv = Buffer.from(`所属单位编号,活动名称,活动类型,开展日期,参与人数,${header}\nv1,宣讲,宣讲,2026-05-12,30,200\n`);
+      expect(await parseImport(csv, 'csv', 'activities')).toMatchObject({ ok: true, rows: [{ body: { materialsDistributed: 200 }, errors: [] }] });
+    }
+  });
+
   it('Given an unknown, a repeated and a missing required header, Then the file is refused naming them', async () => {
     const csv = Buffer.from('活动名称,活动类型,开展日期,参与人数,负责人,Title\n');
     const sheet = await readSheet(csv, 'csv', 'activities');
