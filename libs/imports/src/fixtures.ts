@@ -4,10 +4,10 @@
  */
 import { posix } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { crc32, createDeflateRaw } from 'node:zlib';
-import JSZip from 'jszip';
+import { crc32, createDeflateRaw, inflateRawSync } from 'node:zlib';
 import ExcelJS from 'exceljs';
 import { SHEET_COLUMNS, type HeaderLanguage, type ImportColumn, type SheetKind } from './columns';
+import { zipParts } from './zip-guard';
 
 export type FixtureValue = string | number | boolean | Date | null | undefined;
 export type FixtureRow = Readonly<Record<string, FixtureValue>>;
@@ -99,21 +99,6 @@ export function encodeGb18030(text: string): Buffer {
     else bytes.push(pair >> 8, pair & 0xff);
   }
   return Buffer.from(bytes);
-}
-
-/**
- * The same workbook as openpyxl writes it: every relationship target an absolute part name (`/xl/worksheets/sheet1.xml`),
- * which OOXML allows and readers that join paths by hand miss.
- */
-export async function withAbsolutePartNames(xlsx: Buffer): Promise<Buffer> {
-  const zip = await JSZip.loadAsync(xlsx);
-  for (const name of Object.keys(zip.files).filter((file) => file.endsWith('.rels'))) {
-    // `xl/_rels/workbook.xml.rels` holds targets relative to `xl/`; `_rels/.rels` to the package root.
-    const base = name.replace(/_rels\/[^/]*$/, '');
-    const xml = await zip.file(name)!.async('string');
-    zip.file(name, xml.replace(/Target="(?!\/|https?:)([^"]+)"/g, (_match, target: string) => `Target="/${posix.normalize(base + target)}"`));
-  }
-  return zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' });
 }
 
 interface ZipEntry {
@@ -224,4 +209,23 @@ export async function writeBigSheet(kind: SheetKind, row: FixtureRow, rows: numb
     await deflatedPart('xl/worksheets/sheet1.xml', sheet()),
   ];
   return zipOf(entries, options.declaredSize === undefined ? undefined : () => options.declaredSize!);
+}
+
+/**
+ * The same workbook as openpyxl writes it: every relationship target an absolute part name (`/xl/worksheets/sheet1.xml`),
+ * which OOXML allows and readers that join paths by hand miss.
+ */
+export async function withAbsolutePartNames(xlsx: Buffer): Promise<Buffer> {
+  const entries: ZipEntry[] = [];
+  for (const part of zipParts(xlsx)) {
+    const data = xlsx.subarray(part.dataOffset, part.dataOffset + part.compressedSize);
+    let text = (part.method === 8 ? inflateRawSync(data) : data).toString('utf8');
+    if (part.name.endsWith('.rels')) {
+      // `xl/_rels/workbook.xml.rels` holds targets relative to `xl/`; `_rels/.rels` to the package root.
+      const base = part.name.replace(/_rels\/[^/]*$/, '');
+      text = text.replace(/Target="(?!\/|https?:)([^"]+)"/g, (_match, target: string) => `Target="/${posix.normalize(base + target)}"`);
+    }
+    entries.push(await deflatedPart(part.name, [text]));
+  }
+  return zipOf(entries);
 }
