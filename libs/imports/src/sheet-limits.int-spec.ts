@@ -1,8 +1,8 @@
 /**
  * Issue 20 §2: spreadsheet bombs. A small .xlsx that unpacks to 500 MiB of sheet XML (2.6 million rows) is refused
  * before it is parsed, even when its ZIP directory lies about the sizes; a sheet over the row limit is refused; and the
- * largest workbook the limits let through is parsed in a process whose peak RSS stays well under 500 MiB. Parsing runs
- * in a child process so its peak RSS is its own.
+ * largest workbook the limits let through is parsed adding less than 250 MiB. Parsing runs in a child process so its
+ * peak RSS is its own.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -14,8 +14,6 @@ import { readSheet } from './read-sheet';
 import { measureZip } from './zip-guard';
 
 const MiB = 1024 * 1024;
-/** What the API process holds before any import (measured on this machine: ~190 MiB with the read models warm). */
-const SERVER_BASELINE_MIB = 200;
 
 const SMALL_ROW: FixtureRow = {
   orgUnitId: 'xinying-village', title: '民族团结进步宣讲进村', category: '宣讲', occurredOn: '2026-05-12', participants: 120,
@@ -77,8 +75,7 @@ describe('spreadsheet bombs and limits', () => {
     const child = parseInChild(hiddenBomb, 'hidden-bomb.xlsx');
     expect(child).toMatchObject({ ok: false, problems: [{ code: 'SHEET_TOO_LARGE' }] });
     // The XML was never held: the inflated bytes were counted and dropped, and only rows up to the limit were kept.
-    expect(child.peakRssMiB).toBeLessThan(500);
-    expect(SERVER_BASELINE_MIB + child.peakRssMiB - child.baselineMiB).toBeLessThan(500);
+    expect(child.peakRssMiB - child.baselineMiB).toBeLessThan(250);
   }, 120_000);
 
   it(`Given more than ${MAX_SHEET_ROWS} data rows, as CSV or XLSX, Then the sheet is refused naming the limit`, async () => {
@@ -96,8 +93,7 @@ describe('spreadsheet bombs and limits', () => {
     expect(await measureZip(largest)).toBeGreaterThan(0.9 * MAX_UNPACKED_BYTES);
     const child = parseInChild(largest, 'largest.xlsx');
     expect(child).toMatchObject({ ok: true, rows: MAX_SHEET_ROWS });
-    expect(child.peakRssMiB).toBeLessThan(500);
-    // What the parse adds, on top of what the API process holds already, stays under 500 MiB too.
-    expect(SERVER_BASELINE_MIB + child.peakRssMiB - child.baselineMiB).toBeLessThan(500);
+    // What parsing adds; the whole API's peak with such files is test/import-memory.e2e-spec.ts's.
+    expect(child.peakRssMiB - child.baselineMiB).toBeLessThan(250);
   }, 300_000);
 });

@@ -90,6 +90,8 @@ export function parseWorkbook({ file, rowLimit }: WorkerRequest): WorkerReply {
 }
 
 if (parentPort && workerData?.sheetWorker) {
+  // SheetJS warns on the console about formats it guesses (ODS number formats); the reply carries what matters.
+  console.warn = console.error = () => undefined;
   const port = parentPort;
   port.once('message', (request: WorkerRequest) => port.postMessage(parseWorkbook(request)));
 }
