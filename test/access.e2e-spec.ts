@@ -4,7 +4,7 @@
  * under it, "out" village v2 under county k2. The bootstrap admin (whole ledger) and callers without a token or
  * with an unknown one are rows too.
  */
-import { writeCsv, writeXlsx } from '@tongxin/imports';
+import { fileHash, writeCsv, writeXlsx } from '@tongxin/imports';
 import { LedgerTestApp, multipartFile, TEST_TOKEN, type Reply } from './support/ledger-app';
 
 type Caller = 'admin@k1' | 'organiser@k1' | 'recorder@k1' | 'analyst@k1' | 'bootstrap' | 'no token' | 'unknown token';
@@ -65,6 +65,16 @@ async function sheet(kind: 'activities' | 'donations'): Promise<[string, string,
 async function statement(side: Side, rows: { date: string; amount: string }[] = []): Promise<[string, string, Buffer, Record<string, string>]> {
   const { payload, contentType } = multipartFile(writeCsv('bank-lines', rows, 'zh-CN', 'utf-8-bom', ['date', 'amount']), 'statement.csv');
   return ['POST', `/bank-statements?campaignId=${campaigns[side]}`, payload, { 'content-type': contentType }];
+}
+/** An import job under the side's unit that refused its one row, so its refused rows download as a sheet. */
+async function refusedImport(side: Side): Promise<string> {
+  const file = await writeXlsx('activities', [{ orgUnitId: 'nowhere', title: '宣讲', category: '宣讲', occurredOn: TODAY, participants: 1 }]);
+  const id = await app.enqueueJob('import', fresh(`import-refused-${side}`), {
+    kind: 'activities', format: 'xlsx', mode: 'all-or-nothing', fileName: 'a.xlsx', hash: fileHash(file), file: file.toString('base64'),
+    principal: { tokenId: 'admin', role: 'admin', scopeOrgUnitId: null },
+  }, { actor: 'admin', orgUnitId: units[side] });
+  await app.finished(id);
+  return id;
 }
 /** A fresh donation and a fresh bank line of another amount (so the matching job leaves them), to match by hand. */
 async function unmatchedPair(side: Side): Promise<Record<string, unknown>> {
@@ -157,6 +167,7 @@ const ROWS: Row[] = [
   { name: 'POST /imports (activities)', allowed: WRITERS, ok: 202, unscoped: true, request: async () => sheet('activities') },
   { name: 'POST /imports (donations)', allowed: ORGANISERS, ok: 202, unscoped: true, request: async () => sheet('donations') },
   { name: 'GET /imports/templates/{file}', allowed: EVERYONE, ok: 200, unscoped: true, request: async () => ['GET', '/imports/templates/hours.xlsx'] },
+  { name: 'GET /imports/{jobId}/refused.xlsx', allowed: EVERYONE, ok: 200, request: async (s) => ['GET', `/imports/${await refusedImport(s)}/refused.xlsx`] },
   { name: 'POST /bank-statements', allowed: ORGANISERS, ok: 202, request: async (s) => statement(s) },
   { name: 'POST /reconciliation/matches', allowed: ORGANISERS, ok: 201, request: async (s) => ['POST', '/reconciliation/matches', await unmatchedPair(s)] },
   { name: 'GET /reconciliation', allowed: HISTORY, ok: 200, request: async (s) => ['GET', `/reconciliation?campaignId=${campaigns[s]}`] },

@@ -171,7 +171,8 @@ describe('imports: templates, kinds, amounts, scope and bad requests', () => {
     const head = await ledger.head();
     const activities = await writeXlsx('activities', [...activityRows(3, 'fresh'), { ...activityRows(1, 'x')[0], id: 'taken-1' }]);
     const refused = await ledger.finished((await ledger.upload('/imports?kind=activities', activities, 'a.xlsx')).body.id);
-    expect(refused.error.details.errors).toEqual([expect.objectContaining({ row: 5, field: 'id', message: 'taken-1 exists already' })]);
+    // Issue 20 §11: messages in the language of the file's headers (Chinese here).
+    expect(refused.error.details.errors).toEqual([expect.objectContaining({ row: 5, field: 'id', message: '编号 taken-1 已被使用' })]);
     const volunteers = await writeXlsx('volunteers', [{ id: 'vol-taken', orgUnitId: 'v1', name: '重名' }]);
     const refusedToo = await ledger.finished((await ledger.upload('/imports?kind=volunteers', volunteers, 'v.xlsx')).body.id);
     expect(refusedToo.error.details.errors).toEqual([expect.objectContaining({ row: 2, field: 'id' })]);
@@ -185,8 +186,8 @@ describe('imports: templates, kinds, amounts, scope and bad requests', () => {
     const job = await ledger.finished(started.body.id);
     expect(job.result).toMatchObject({ recorded: 2, refused: 2 });
     expect(job.result.errors).toEqual([
-      expect.objectContaining({ row: 4, field: 'orgUnitId', message: expect.stringContaining('outside your scope') }),
-      expect.objectContaining({ row: 5, field: 'orgUnitId', message: expect.stringContaining('outside your scope') }),
+      expect.objectContaining({ row: 4, field: 'orgUnitId', message: expect.stringContaining('不在你的管理范围内') }),
+      expect.objectContaining({ row: 5, field: 'orgUnitId', message: expect.stringContaining('不在你的管理范围内') }),
     ]);
     expect(await ledger.head()).toBe(head + 2);
     // Donations are the organisers'; analysts import nothing.

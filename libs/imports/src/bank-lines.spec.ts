@@ -46,6 +46,10 @@ describe('bank statements', () => {
     expect(parsed.ok && parsed.errors.map(({ line, column, field }) => ({ line, column, field }))).toEqual([
       { line: 2, column: 'Amount (yuan)', field: 'amount' }, { line: 2, column: 'Date', field: 'date' },
     ]);
+    expect(parsed.ok && parsed.errors[1].message).toBe('"2026-02-30" is not a real calendar date');
+    // Issue 20 §11: in the language of the statement's headers.
+    const chinese = await readBankStatement(writeCsv('bank-lines', [{ date: '2026-02-30', amount: '-' }], 'zh-CN', 'utf-8', ['date', 'amount']), 'csv');
+    expect(chinese.ok && chinese.errors.map((e) => e.message)).toEqual(['"-" 不是金额（元），如 1250.50', '"2026-02-30" 不是真实存在的日期']);
     const headless = await readBankStatement(Buffer.from('对方户名\r\n张三\r\n'), 'csv');
     expect(headless.ok).toBe(false);
   });

@@ -34,7 +34,7 @@ export type ParsedBankStatement =
   | { ok: true; hash: string; columns: SheetColumn[]; lines: BankLine[]; skipped: SkippedBankLine[]; errors: BankLineError[] }
   | { ok: false; hash: string; problems: SheetProblem[] };
 
-type Signed = { ok: true; fen: number; debit: boolean } | { ok: false; message: string };
+type Signed = { ok: true; fen: number; debit: boolean } | { ok: false; message: string; zh: string };
 
 /** A signed amount in yuan: `-12.50`, `−12.50`, `(12.50)` and a negative number are debits. */
 export function signedYuanToFen(value: CellValue): Signed {
@@ -54,7 +54,10 @@ export function signedYuanToFen(value: CellValue): Signed {
     }
   }
   const converted = yuanToFen(magnitude);
-  if (!converted.ok) return { ok: false, message: converted.message.replace(describeCell(magnitude), describeCell(value)) };
+  if (!converted.ok) {
+    const { message, zh } = converted;
+    return { ok: false, message: message.replace(describeCell(magnitude), describeCell(value)), zh: zh.replace(describeCell(magnitude, 'zh'), describeCell(value, 'zh')) };
+  }
   return { ok: true, fen: converted.value, debit };
 }
 
@@ -66,28 +69,32 @@ function optionalText(value: CellValue | undefined): string | null {
 
 function bankLine(row: SheetRow, header: (field: string) => string): { line?: BankLine; skipped?: SkippedBankLine; errors: BankLineError[] } {
   const errors: BankLineError[] = [];
-  const refuse = (field: string, message: string) => errors.push({ line: row.rowNumber, column: header(field), field, message });
+  const zh = row.sheet.language === 'zh-CN';
+  const refuse = (field: string, failure: { message: string; zh: string }) =>
+    errors.push({ line: row.rowNumber, column: header(field), field, message: zh ? failure.zh : failure.message });
+  const required = { message: 'a value is required', zh: '必填，不能为空' };
+  const holds = (value: CellValue) => ({ ok: false as const, message: `the cell holds ${describeCell(value)}`, zh: `单元格是${describeCell(value, 'zh')}` });
   const { values } = row;
   let debitFen = 0;
   if (values.debit !== undefined) {
     const debit = signedYuanToFen(values.debit);
-    if (!debit.ok) refuse('debit', debit.message);
+    if (!debit.ok) refuse('debit', debit);
     else debitFen = debit.fen;
   }
   let creditFen = 0;
   if (values.amount === undefined) {
-    if (debitFen === 0 && errors.length === 0) refuse('amount', 'a value is required');
+    if (debitFen === 0 && errors.length === 0) refuse('amount', required);
   } else {
-    const amount = isCellError(values.amount) ? { ok: false as const, message: `the cell holds ${describeCell(values.amount)}` } : signedYuanToFen(values.amount);
-    if (!amount.ok) refuse('amount', amount.message);
+    const amount = isCellError(values.amount) ? holds(values.amount) : signedYuanToFen(values.amount);
+    if (!amount.ok) refuse('amount', amount);
     else if (amount.debit) debitFen += amount.fen;
     else creditFen = amount.fen;
   }
   let date: string | undefined;
-  if (values.date === undefined) refuse('date', 'a value is required');
+  if (values.date === undefined) refuse('date', required);
   else {
-    const converted = isCellError(values.date) ? { ok: false as const, message: `the cell holds ${describeCell(values.date)}` } : toCalendarDate(values.date, row.sheet.date1904);
-    if (!converted.ok) refuse('date', converted.message);
+    const converted = isCellError(values.date) ? holds(values.date) : toCalendarDate(values.date, row.sheet.date1904);
+    if (!converted.ok) refuse('date', converted);
     else date = converted.value;
   }
   if (errors.length > 0) return { errors };

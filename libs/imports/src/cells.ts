@@ -13,10 +13,11 @@ export interface CellError {
 /** A cell as read from the file: CSV cells are always text (or null when empty). */
 export type CellValue = string | number | boolean | Date | CellError | null;
 
-export type Converted<T> = { ok: true; value: T } | { ok: false; message: string };
+/** A refusal carries its message in English (`message`) and Chinese (`zh`); the sheet's language picks one. */
+export type Converted<T> = { ok: true; value: T } | { ok: false; message: string; zh: string };
 
 const ok = <T>(value: T): Converted<T> => ({ ok: true, value });
-const fail = (message: string): Converted<never> => ({ ok: false, message });
+const fail = (message: string, zh: string): Converted<never> => ({ ok: false, message, zh });
 
 export function isEmptyCell(value: CellValue): boolean {
   return value === null || value === undefined || (typeof value === 'string' && value.trim() === '');
@@ -27,12 +28,14 @@ export function isCellError(value: CellValue): value is CellError {
 }
 
 /** How a value reads in a message: text quoted, numbers as written. */
-export function describeCell(value: CellValue): string {
+export function describeCell(value: CellValue, language: 'en' | 'zh' = 'en'): string {
   if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
-  if (value instanceof Date) return Number.isNaN(value.getTime()) ? 'an invalid date' : utcDate(value);
-  if (isCellError(value)) return `the Excel error ${value.error}`;
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? (language === 'zh' ? '无效日期' : 'an invalid date') : utcDate(value);
+  if (isCellError(value)) return language === 'zh' ? `Excel 错误值 ${value.error}` : `the Excel error ${value.error}`;
   return String(value);
 }
+
+const zhCell = (value: CellValue) => describeCell(value, 'zh');
 
 const ASCII_ONLY = /^[\x00-\x7f]*$/;
 
@@ -75,27 +78,27 @@ const MAX_FEN_DIGITS = 15;
 export function yuanToFen(value: CellValue): Converted<number> {
   let text: string;
   if (typeof value === 'number') {
-    if (!Number.isFinite(value)) return fail(`${describeCell(value)} is not an amount in yuan`);
+    if (!Number.isFinite(value)) return fail(`${describeCell(value)} is not an amount in yuan`, `${zhCell(value)} 不是以元为单位的金额`);
     text = numberText(value);
   } else if (typeof value === 'string') {
     text = normalise(value).replace(/^(¥|RMB|CNY)\s*/i, '').replace(/\s*元$/, '');
   } else {
-    return fail(`${describeCell(value)} is not an amount in yuan`);
+    return fail(`${describeCell(value)} is not an amount in yuan`, `${zhCell(value)} 不是以元为单位的金额`);
   }
   if (text.startsWith('-') || (text.startsWith('(') && text.endsWith(')'))) {
-    return fail(`${describeCell(value)} is negative; amounts are positive yuan`);
+    return fail(`${describeCell(value)} is negative; amounts are positive yuan`, `${zhCell(value)} 是负数；金额须为正数（元）`);
   }
   const plain = ungroup(text);
   const match = plain === undefined ? null : DECIMAL.exec(plain);
   if (!match || (match[1] === '' && !match[2])) {
-    return fail(`${describeCell(value)} is not an amount in yuan (e.g. 1250.50)`);
+    return fail(`${describeCell(value)} is not an amount in yuan (e.g. 1250.50)`, `${zhCell(value)} 不是金额（元），如 1250.50`);
   }
   const [, whole, decimals = ''] = match;
   if (/[1-9]/.test(decimals.slice(2))) {
-    return fail(`${describeCell(value)} has more than two decimals; amounts are exact to the fen (0.01 yuan)`);
+    return fail(`${describeCell(value)} has more than two decimals; amounts are exact to the fen (0.01 yuan)`, `${zhCell(value)} 超过两位小数；金额精确到分（0.01 元）`);
   }
   const fen = `${whole}${decimals.slice(0, 2).padEnd(2, '0')}`.replace(/^0+(?=\d)/, '');
-  if (fen.length > MAX_FEN_DIGITS) return fail(`${describeCell(value)} is too large an amount`);
+  if (fen.length > MAX_FEN_DIGITS) return fail(`${describeCell(value)} is too large an amount`, `${zhCell(value)} 金额过大`);
   return ok(Number(fen));
 }
 
@@ -112,9 +115,9 @@ export function toInteger(value: CellValue): Converted<number> {
     text = ungroup(normalised.slice(sign.length))?.replace(/\.0*$/, '');
     if (text !== undefined) text = sign + text;
   }
-  if (text === undefined || !INTEGER.test(text)) return fail(`${describeCell(value)} is not a whole number`);
+  if (text === undefined || !INTEGER.test(text)) return fail(`${describeCell(value)} is not a whole number`, `${zhCell(value)} 不是整数`);
   const n = Number(text);
-  if (!Number.isSafeInteger(n)) return fail(`${describeCell(value)} is too large a number`);
+  if (!Number.isSafeInteger(n)) return fail(`${describeCell(value)} is too large a number`, `${zhCell(value)} 数值过大`);
   return ok(n);
 }
 
@@ -163,8 +166,8 @@ export function toCalendarDate(value: CellValue, date1904 = false): Converted<st
       date = `${match[1]}-${month.padStart(2, '0')}-${day.padStart(2, '0')}`;
     }
   }
-  if (date === undefined) return fail(`${describeCell(value)} is not a date (use YYYY-MM-DD)`);
-  if (!isCalendarDate(date)) return fail(`${describeCell(value)} is not a real calendar date`);
+  if (date === undefined) return fail(`${describeCell(value)} is not a date (use YYYY-MM-DD)`, `${zhCell(value)} 不是日期（请写作 YYYY-MM-DD）`);
+  if (!isCalendarDate(date)) return fail(`${describeCell(value)} is not a real calendar date`, `${zhCell(value)} 不是真实存在的日期`);
   return ok(date);
 }
 
@@ -179,7 +182,7 @@ export function toBoolean(value: CellValue): Converted<boolean> {
     if (TRUE_TEXTS.has(text)) return ok(true);
     if (FALSE_TEXTS.has(text)) return ok(false);
   }
-  return fail(`${describeCell(value)} is not yes or no (是/否)`);
+  return fail(`${describeCell(value)} is not yes or no (是/否)`, `${zhCell(value)} 不是“是”或“否”`);
 }
 
 function enumKey(text: string): string {
@@ -201,7 +204,8 @@ export function toEnum(value: CellValue, lookup: Map<string, string>, options: r
   const found = typeof value === 'string' ? lookup.get(enumKey(value)) : undefined;
   if (found !== undefined) return ok(found);
   const allowed = options.map((option) => `${option.value} (${option.label})`).join(', ');
-  return fail(`${describeCell(value)} is not one of: ${allowed}`);
+  const allowedZh = options.map((option) => `${option.label}（${option.value}）`).join('、');
+  return fail(`${describeCell(value)} is not one of: ${allowed}`, `${zhCell(value)} 不是可选值之一：${allowedZh}`);
 }
 
 /** A text cell; numbers (an org unit code typed as a number) read as their digits. */
@@ -210,7 +214,7 @@ export function toText(value: CellValue): Converted<string> {
   if (typeof value === 'number') return ok(numberText(value));
   if (typeof value === 'boolean') return ok(value ? 'TRUE' : 'FALSE');
   if (value instanceof Date) return ok(utcDate(value));
-  return fail(`${describeCell(value)} is not text`);
+  return fail(`${describeCell(value)} is not text`, `${zhCell(value)} 不是文本`);
 }
 
 export interface DonatedItem {
@@ -225,16 +229,16 @@ const ITEM = /^(.*\S)\s*[×xX*＊✕]\s*(\d+)\s*(\S.*)?$/;
 
 /** Goods as one cell: `棉被×30床; 大米×20袋` → `[{ description, quantity, unit }]`. */
 export function toItems(value: CellValue): Converted<DonatedItem[]> {
-  if (typeof value !== 'string') return fail(`${describeCell(value)} is not a list of items (e.g. 棉被×30床; 大米×20袋)`);
+  if (typeof value !== 'string') return fail(`${describeCell(value)} is not a list of items (e.g. 棉被×30床; 大米×20袋)`, `${zhCell(value)} 不是物资明细（如 棉被×30床; 大米×20袋）`);
   const items: DonatedItem[] = [];
   for (const part of value.split(ITEM_SEPARATORS)) {
     const text = part.trim();
     if (text === '') continue;
     const match = ITEM.exec(text);
-    if (!match) return fail(`item ${JSON.stringify(text)} is not description×quantity unit (e.g. 棉被×30床)`);
-    if (match[3] === undefined) return fail(`item ${JSON.stringify(text)} has no unit (e.g. 棉被×30床)`);
+    if (!match) return fail(`item ${JSON.stringify(text)} is not description×quantity unit (e.g. 棉被×30床)`, `物资 ${JSON.stringify(text)} 不是“名称×数量单位”（如 棉被×30床）`);
+    if (match[3] === undefined) return fail(`item ${JSON.stringify(text)} has no unit (e.g. 棉被×30床)`, `物资 ${JSON.stringify(text)} 缺少单位（如 棉被×30床）`);
     items.push({ description: match[1], quantity: Number(match[2]), unit: match[3].trim() });
   }
-  if (items.length === 0) return fail(`${describeCell(value)} lists no items`);
+  if (items.length === 0) return fail(`${describeCell(value)} lists no items`, `${zhCell(value)} 没有列出任何物资`);
   return ok(items);
 }

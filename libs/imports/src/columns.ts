@@ -115,8 +115,11 @@ export const IMPORT_COLUMNS: Readonly<Record<ImportKind, readonly ImportColumn[]
       required: false, width: 10, example: 300, note: { 'zh-CN': '整数，不填按0计', en: 'Whole number; empty counts as 0' },
     },
     {
-      field: 'materialsDistributed', target: 'body', header: { 'zh-CN': '发放资料数（份）', en: 'Materials distributed' },
-      aliases: ['发放资料数', '发放资料（份）'], type: 'integer', required: false, width: 14, example: 200,
+      field: 'materialsDistributed', target: 'body',
+      header: { 'zh-CN': '发放宣传资料（份）', en: 'Publicity materials distributed (copies)' },
+      // The old template's headers, so files made from it still import.
+      aliases: ['发放资料数（份）', 'Materials distributed', '发放资料数', '发放资料（份）', '发放宣传资料'],
+      type: 'integer', required: false, width: 18, example: 200,
       note: { 'zh-CN': '发放宣传资料份数，整数', en: 'Leaflets and materials handed out; whole number' },
     },
     {

@@ -72,20 +72,21 @@ export function convertRow(kind: ImportKind, row: SheetRow): ConvertedRow {
   const body: Record<string, unknown> = {};
   const params: Record<string, string> = {};
   const errors: RowError[] = [];
-  const { headers, date1904 } = row.sheet;
+  const { headers, date1904, language } = row.sheet;
+  const required = language === 'zh-CN' ? '必填，不能为空' : 'a value is required';
   for (const { column, path, convert } of preparedColumns(kind)) {
     const header = headers[column.field];
     if (header === undefined) continue;
     const value = row.values[column.field];
     if (value === undefined) {
-      if (column.required) errors.push({ column: header, field: column.field, message: 'a value is required' });
+      if (column.required) errors.push({ column: header, field: column.field, message: required });
       continue;
     }
     const converted = isCellError(value)
-      ? { ok: false as const, message: `the cell holds ${describeCell(value)}` }
+      ? { ok: false as const, message: `the cell holds ${describeCell(value)}`, zh: `单元格是${describeCell(value, 'zh')}` }
       : convert(value, date1904);
     if (!converted.ok) {
-      errors.push({ column: header, field: column.field, message: converted.message });
+      errors.push({ column: header, field: column.field, message: language === 'zh-CN' ? converted.zh : converted.message });
     } else if (column.target === 'path') {
       params[column.field] = converted.value as string;
     } else {

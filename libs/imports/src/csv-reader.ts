@@ -4,7 +4,7 @@
  */
 import { parse } from 'csv-parse/sync';
 import type { CellValue } from './cells';
-import type { RowSink } from './xlsx-reader';
+import type { RowSink } from './workbook-reader';
 
 export type CsvEncoding = 'utf-8' | 'gb18030' | 'utf-16le';
 

@@ -5,7 +5,9 @@ export {
 } from './cells';
 export * from './sheet';
 export * from './read-sheet';
-export { type XlsxEngine } from './xlsx-reader';
+export * from './limits';
+export { isZip, measureZip } from './zip-guard';
+export { isLegacyWorkbook, type RowSink } from './workbook-reader';
 export * from './convert-row';
 export * from './parse-import';
 export * from './identity';

@@ -1,31 +1,23 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { CommandBus, type Command } from '@nestjs/cqrs';
-import { plainToInstance } from 'class-transformer';
-import { validateSync } from 'class-validator';
-import { streams } from '@tongxin/domain';
 import type { EventStore } from '@tongxin/event-store';
 import {
-  columnForPath, parseImport, rowIdempotencyKey, type ConvertedRow, type ImportKind, type SheetFormat,
+  columnForPath, parseImport, rowIdempotencyKey, type ConvertedRow, type HeaderLanguage, type ImportKind, type SheetFormat,
 } from '@tongxin/imports';
 import { JobProcessorRegistry, PermanentJobError, type JobContext, type JobProcessor } from '@tongxin/jobs';
 import { createHash, randomUUID } from 'node:crypto';
 import { RecordActivityCommand } from '../activities/record-activity.handler';
-import { RecordActivityDto } from '../activities/activity.dto';
-import { inScope } from '../auth/access';
 import type { Principal } from '../auth/principal';
-import { ReceiveDonationDto } from '../donations/donation.dto';
-import { donationKey, ReceiveDonationCommand } from '../donations/receive-donation.handler';
+import { ReceiveDonationCommand } from '../donations/receive-donation.handler';
 import { canonicalJson } from '../http/command-context.decorator';
 import { ProblemFilter } from '../http/problem.filter';
-import { flattenValidationErrors } from '../http/validation';
-import { ID_PATTERN } from '../http/validators';
 import type { CommandResult } from '../ledger/command-context';
-import { evictOldest } from '../ledger/bounded-map';
 import { CommandExecutor } from '../ledger/command-executor';
 import { EVENT_STORE } from '../ledger/tokens';
-import { LogHoursDto, RegisterVolunteerDto } from '../volunteers/volunteer.dto';
 import { LogHoursCommand } from '../volunteers/log-hours.handler';
 import { RegisterVolunteerCommand } from '../volunteers/register-volunteer.handler';
+import { refusedSheetOf, type RefusedSheet } from './refused-sheet';
+import { ImportRowChecker, type HeaderOf } from './row-checker';
 
 export type ImportMode = 'all-or-nothing' | 'valid-rows';
 
@@ -39,6 +31,8 @@ export interface ImportPayload {
   hash: string;
   file: string;
   principal: Principal;
+  /** From the upload's Accept-Language: the messages' language when the file's headers tell none. */
+  language?: HeaderLanguage;
 }
 
 /** One refused row (or the file, `row` null): the column as headed in the file, and why. */
@@ -60,26 +54,31 @@ export interface ImportResult {
   recorded: number;
   /** Rows an earlier upload of the same file had recorded already: nothing was appended for them. */
   alreadyRecorded: number;
-  /** Rows refused (valid-rows mode): each is in `errors`. */
+  /** Rows refused (valid-rows mode): each is in `refusedSheet`, and in `errors` up to MAX_LISTED_ERRORS. */
   refused: number;
+  /** Every problem of every refused row, in the language of the file's headers; the first MAX_LISTED_ERRORS of them. */
   errors: ImportRowError[];
+  /** Problems in all, listed or not. */
+  errorCount: number;
+  /** The language of `errors`: that of the file's headers. */
+  language: HeaderLanguage;
+  /** The refused rows as they were in the file, for GET /imports/{jobId}/refused.xlsx (absent when none). */
+  refusedSheet?: RefusedSheet;
 }
 
 /** Rows recorded at once: enough for the store's group commit to share fsyncs (48: ~15% slower), few enough to keep memory flat. */
 const CONCURRENT_ROWS = 128;
 
-/** A field's header as written in the uploaded file. */
-type HeaderOf = (field: string | null) => string | null;
+
+/**
+ * Problems the job view lists; the refused-rows sheet holds them all. Every GET /jobs/{id} answers the whole list, so
+ * 50,000 of them would cost every poll ~10 MB of JSON.
+ */
+export const MAX_LISTED_ERRORS = 1_000;
 
 /** Rows checked between two turns of the event loop (~10 ms of work). */
 const CHECKS_PER_TURN = 200;
 
-const DTO_OF: Record<ImportKind, new () => object> = {
-  activities: RecordActivityDto,
-  volunteers: RegisterVolunteerDto,
-  hours: LogHoursDto,
-  donations: ReceiveDonationDto,
-};
 
 /**
  * The `import` job: a spreadsheet of one kind, every row checked with the API's own DTO and references first, then
@@ -90,13 +89,16 @@ const DTO_OF: Record<ImportKind, new () => object> = {
 @Injectable()
 export class ImportProcessor implements JobProcessor<ImportPayload, ImportResult>, OnModuleInit {
   private readonly problems = new ProblemFilter();
+  private readonly rows: ImportRowChecker;
 
   constructor(
     private readonly registry: JobProcessorRegistry,
     private readonly commandBus: CommandBus,
     private readonly executor: CommandExecutor,
-    @Inject(EVENT_STORE) private readonly store: EventStore,
-  ) {}
+    @Inject(EVENT_STORE) store: EventStore,
+  ) {
+    this.rows = new ImportRowChecker(executor, store);
+  }
 
   onModuleInit(): void {
     this.registry.register('import', this);
@@ -104,12 +106,15 @@ export class ImportProcessor implements JobProcessor<ImportPayload, ImportResult
 
   async process(payload: ImportPayload, ctx: JobContext): Promise<ImportResult> {
     const { kind, mode, hash, principal } = payload;
-    const parsed = await parseImport(Buffer.from(payload.file, 'base64'), payload.format, kind);
+    const parsed = await parseImport(Buffer.from(payload.file, 'base64'), payload.format, kind, { language: payload.language });
     if (!parsed.ok) {
+      const tooLarge = parsed.problems.find((p) => p.code !== undefined)?.code;
       throw new PermanentJobError('The file cannot be imported; nothing was recorded.', {
-        errors: parsed.problems.map((p) => ({ row: null, column: p.column, field: null, message: p.message })),
+        errors: parsed.problems.map((p) => ({ row: null, column: p.column, field: null, message: p.message, code: p.code })),
+        language: parsed.language, ...(tooLarge ? { code: tooLarge } : {}),
       });
     }
+    const { language } = parsed;
     const total = parsed.rows.length;
     const header = (field: string | null) => (field ? parsed.columns.find((c) => c.field === field)?.header ?? null : null);
     await ctx.progress(0, total);
@@ -117,7 +122,7 @@ export class ImportProcessor implements JobProcessor<ImportPayload, ImportResult
     const refusals = new Map<number, ImportRowError[]>();
     const seenIds = new Map<string, number>();
     for (const [i, row] of parsed.rows.entries()) {
-      const errors = await this.check(kind, hash, row, header, principal, seenIds);
+      const errors = await this.rows.check(kind, hash, row, header, principal, seenIds, language);
       if (errors.length > 0) refusals.set(row.rowNumber, errors);
       // Checks settle as microtasks: without a turn of the event loop now and then, this process (the API, in the
       // embedded mode) would answer no request and no Redis reply until every row was checked.
@@ -125,11 +130,14 @@ export class ImportProcessor implements JobProcessor<ImportPayload, ImportResult
     }
     if (refusals.size > 0 && mode === 'all-or-nothing') {
       const errors = [...refusals.values()].flat();
-      throw new PermanentJobError(`${refusals.size} of ${total} rows are invalid; nothing was recorded.`, { errors, refusedRows: refusals.size });
+      throw new PermanentJobError(`${refusals.size} of ${total} rows are invalid; nothing was recorded.`, {
+        errors: errors.slice(0, MAX_LISTED_ERRORS), errorCount: errors.length, refusedRows: refusals.size, language,
+        refusedSheet: await refusedSheetOf(ctx.jobId, parsed, refusals),
+      });
     }
     // 2. Record the rest. A refusal the log alone can tell (a lock recorded meanwhile, an id taken by another upload)
     //    is reported for its row; a failure of the store stops the job, to be retried: rows recorded replay.
-    const result: ImportResult = { kind, mode, hash, rows: total, recorded: 0, alreadyRecorded: 0, refused: 0, errors: [] };
+    const result: ImportResult = { kind, mode, hash, rows: total, recorded: 0, alreadyRecorded: 0, refused: 0, errors: [], errorCount: 0, language };
     const pending = parsed.rows.filter((row) => !refusals.has(row.rowNumber));
     let done = total - pending.length;
     let next = 0;
@@ -144,83 +152,13 @@ export class ImportProcessor implements JobProcessor<ImportPayload, ImportResult
       }
     };
     await Promise.all(Array.from({ length: Math.min(CONCURRENT_ROWS, pending.length) }, worker));
-    result.errors = [...refusals.entries()].sort(([a], [b]) => a - b).flatMap(([, errors]) => errors);
+    const errors = [...refusals.entries()].sort(([a], [b]) => a - b).flatMap(([, rowErrors]) => rowErrors);
+    result.errors = errors.slice(0, MAX_LISTED_ERRORS);
+    result.errorCount = errors.length;
     result.refused = refusals.size;
+    if (refusals.size > 0) result.refusedSheet = await refusedSheetOf(ctx.jobId, parsed, refusals);
     await ctx.progress(total, total);
     return result;
-  }
-
-  /** The row as the API would check it: its cells, its DTO, its ids, and the units and entities it names. */
-  private async check(
-    kind: ImportKind, hash: string, row: ConvertedRow, header: HeaderOf, principal: Principal, seenIds: Map<string, number>,
-  ): Promise<ImportRowError[]> {
-    const refuse = (field: string | null, message: string): ImportRowError =>
-      ({ row: row.rowNumber, column: header(field), field, message });
-    if (row.errors.length > 0) return row.errors.map((e) => ({ row: row.rowNumber, column: e.column, field: e.field, message: e.message }));
-    const dto = plainToInstance(DTO_OF[kind], row.body, { enableImplicitConversion: false, exposeDefaultValues: true });
-    // The DTOs have no async rules; the sync form spares a promise per rule on 50,000 rows.
-    const invalid = flattenValidationErrors(validateSync(dto, {
-      whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true, validationError: { target: false, value: false },
-    }));
-    const errors = invalid.map((e) => refuse(columnForPath(kind, e.path)?.field ?? null, e.message));
-    if (kind === 'hours' && !ID_PATTERN.test(row.params.volunteerId ?? '')) errors.push(refuse('volunteerId', 'volunteerId must be an id'));
-    if (errors.length > 0) return errors;
-    row.body = dto as Record<string, unknown>; // as the API's pipe hands it on: defaults filled in
-
-    // The same id twice in one file is a mistake the second row would only find as 409.
-    const id = kind === 'hours' ? row.body.entryId && `${row.params.volunteerId}/${String(row.body.entryId)}` : row.body.id;
-    if (typeof id === 'string') {
-      const first = seenIds.get(id);
-      if (first !== undefined) return [refuse(kind === 'hours' ? 'entryId' : 'id', `the same id as row ${first}`)];
-      seenIds.set(id, row.rowNumber);
-      if (kind !== 'hours' && await this.idTaken(kind, id, hash, row)) return [refuse('id', `${id} exists already`)];
-    }
-    return this.checkReferences(kind, row, principal, refuse);
-  }
-
-  /**
-   * Whether the row's own id names an entity recorded already — other than by this very row of this file (a re-upload,
-   * or this job resumed), which replays. Checked before recording so an all-or-nothing file records nothing.
-   */
-  private async idTaken(kind: ImportKind, id: string, hash: string, row: ConvertedRow): Promise<boolean> {
-    const taken = kind === 'donations'
-      ? (await this.store.lookupUniqueKey(donationKey(id))) !== undefined
-      : (await this.executor.streamRevision(kind === 'activities' ? streams.activity(id) : streams.volunteer(id))) >= 0;
-    return taken && !(await this.store.getIdempotencyRecord(rowIdempotencyKey(hash, kind, row.rowNumber)));
-  }
-
-  private async checkReferences(
-    kind: ImportKind, row: ConvertedRow, principal: Principal, refuse: (field: string | null, message: string) => ImportRowError,
-  ): Promise<ImportRowError[]> {
-    const errors: ImportRowError[] = [];
-    const orgUnitId = row.body.orgUnitId as string | undefined;
-    if (orgUnitId !== undefined) {
-      const unit = await this.executor.orgUnit(orgUnitId);
-      if (!unit.exists) errors.push(refuse('orgUnitId', `org unit ${orgUnitId} does not exist`));
-      else if (!inScope(principal, unit.orgPath)) errors.push(refuse('orgUnitId', `org unit ${orgUnitId} lies outside your scope`));
-    }
-    const refs: [field: string, id: unknown, streamId: (id: string) => string, what: string][] = [
-      ['campaignId', row.body.campaignId, streams.campaign, 'campaign'],
-      ['activityId', row.body.activityId, streams.activity, 'activity'],
-      ['volunteerId', row.params.volunteerId, streams.volunteer, 'volunteer'],
-    ];
-    for (const [field, id, streamId, what] of refs) {
-      if (typeof id === 'string' && !(await this.exists(streamId(id)))) errors.push(refuse(field, `${what} ${id} does not exist`));
-    }
-    return errors;
-  }
-
-  private readonly known = new Map<string, true>();
-
-  /** Entities once recorded are never removed, so a stream seen is remembered (bounded) for the next rows. */
-  private async exists(streamId: string): Promise<boolean> {
-    if (this.known.has(streamId)) return true;
-    const found = (await this.executor.streamRevision(streamId)) >= 0;
-    if (found) {
-      this.known.set(streamId, true);
-      evictOldest(this.known, 100_000);
-    }
-    return found;
   }
 
   private async record(

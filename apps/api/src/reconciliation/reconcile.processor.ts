@@ -3,7 +3,7 @@ import { CommandBus, type Command } from '@nestjs/cqrs';
 import {
   campaignDecider, proposeMatches, reconciliationDecider, streams, type MatchMethod, type ProposedMatch, type UnresolvedLine,
 } from '@tongxin/domain';
-import { readBankStatement, type SheetFormat, type SkippedBankLine } from '@tongxin/imports';
+import { readBankStatement, type HeaderLanguage, type SheetFormat, type SkippedBankLine } from '@tongxin/imports';
 import { JobProcessorRegistry, PermanentJobError, type JobContext, type JobProcessor } from '@tongxin/jobs';
 import { randomUUID } from 'node:crypto';
 import type { Principal } from '../auth/principal';
@@ -22,6 +22,8 @@ export interface ReconcilePayload {
   hash: string;
   file: string;
   principal: Principal;
+  /** From the upload's Accept-Language: the language of a file problem when its headers tell none. */
+  language?: HeaderLanguage;
 }
 
 export interface ReconcileResult {
@@ -75,10 +77,10 @@ export class ReconcileProcessor implements JobProcessor<ReconcilePayload, Reconc
     const { campaignId, principal } = payload;
     // 1. Read the whole statement first: one bad row and nothing is recorded, since a partial statement would
     //    misstate the bank's total.
-    const parsed = await readBankStatement(Buffer.from(payload.file, 'base64'), payload.format);
+    const parsed = await readBankStatement(Buffer.from(payload.file, 'base64'), payload.format, { language: payload.language });
     if (!parsed.ok) {
       throw new PermanentJobError('The file cannot be read as a bank statement; nothing was recorded.', {
-        errors: parsed.problems.map((p) => ({ line: null, column: p.column, field: null, message: p.message })),
+        errors: parsed.problems.map((p) => ({ line: null, column: p.column, field: null, message: p.message, code: p.code })),
       });
     }
     if (parsed.errors.length > 0) {

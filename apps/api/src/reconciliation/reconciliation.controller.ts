@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Inject, Post, Query, Req, Res } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiAcceptedResponse, ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiPayloadTooLargeResponse, ApiTags } from '@nestjs/swagger';
 import { campaignDecider, DomainError, streams } from '@tongxin/domain';
 import { fileHash } from '@tongxin/imports';
 import type { JobQueue } from '@tongxin/jobs';
@@ -12,7 +12,7 @@ import { CommandCtx } from '../http/command-context.decorator';
 import { hashedId } from '../http/ids';
 import { parseMinPosition } from '../http/min-position';
 import { respond } from '../http/respond';
-import { uploadedSheet } from '../imports/uploaded-sheet';
+import { UPLOAD_TOO_LARGE, uploadedSheet } from '../imports/uploaded-sheet';
 import { JOB_QUEUE } from '../jobs/tokens';
 import type { CommandContext } from '../ledger/command-context';
 import { CommandExecutor } from '../ledger/command-executor';
@@ -36,7 +36,7 @@ export class ReconciliationController {
   @HttpCode(202)
   @Allow(...ORGANISING_ROLES)
   @ApiOperation({
-    summary: 'Upload a bank statement (XLSX or CSV) of a campaign\'s receiving account and match it against its donations, as a background job',
+    summary: 'Upload a bank statement (XLSX, XLS, ODS or CSV) of a campaign\'s receiving account and match it against its donations, as a background job',
     description: 'Send the file as the multipart part `file`. Columns: 交易日期 (Date), 金额（元） (Amount, yuan; a negative amount, or a '
       + '支出/借方 column, is a debit and is skipped), 交易流水号 (Reference), 对方户名 (Counterparty); the headers of common bank exports '
       + '(记账日期, 贷方发生额, 收入金额, 摘要, 附言, 流水号, 对方账户名称 …) are taken too, other columns and title rows are ignored. A bad '
@@ -46,6 +46,7 @@ export class ReconciliationController {
   })
   @ApiConsumes('multipart/form-data')
   @ApiBody({ schema: { type: 'object', required: ['file'], properties: { file: { type: 'string', format: 'binary' } } } })
+  @ApiPayloadTooLargeResponse({ description: UPLOAD_TOO_LARGE })
   @ApiAcceptedResponse({ description: '`{ id, created, state, statementId }`: the job (created false: this file was sent for this campaign before; that job answers).' })
   async upload(
     @Query() query: BankStatementQueryDto, @CurrentPrincipal() principal: Principal, @Req() request: FastifyRequest,
@@ -54,9 +55,9 @@ export class ReconciliationController {
     const campaign = await this.executor.current(streams.campaign(query.campaignId), campaignDecider);
     requireScope(principal, campaign.exists ? campaign.orgPath : null);
     if (!campaign.exists) throw new DomainError('UNKNOWN_REFERENCE', `campaign ${query.campaignId} does not exist`, 'campaignId');
-    const { buffer, fileName, format } = await uploadedSheet(request);
+    const { buffer, fileName, format, language } = await uploadedSheet(request);
     const hash = fileHash(buffer);
-    const payload: ReconcilePayload = { campaignId: query.campaignId, format, fileName, hash, file: buffer.toString('base64'), principal };
+    const payload: ReconcilePayload = { campaignId: query.campaignId, format, fileName, hash, file: buffer.toString('base64'), principal, language };
     // One job per statement file and campaign: the same upload again answers that job.
     const jobId = hashedId('reconcile', query.campaignId, hash);
     const { id, created } = await this.jobs.enqueue('reconcile', jobId, payload, { actor: principal.tokenId, orgUnitId: campaign.orgUnitId });
