@@ -47,7 +47,9 @@ describe('import problems, refused rows and workbook flavours', () => {
     expect(errors.find((e) => e.field === 'orgUnitId')!.message).toBe('单位 nowhere 不存在');
     expect(errors.find((e) => e.field === 'category')!.message).toMatch(/^"舞蹈" 不是可选值之一：宣讲（lecture）/);
     expect(errors.every((e) => /\p{Script=Han}/u.test(e.message))).toBe(true);
-    expect(job.error.details).toMatchObject({ language: 'zh-CN', refusedRows: 1, refusedSheet: { url: `/api/v1/imports/${job.id}/refused.xlsx` } });
+    expect(job.error.details).toMatchObject({ language: 'zh-CN', refusedRows: 1, refusedSheet: { url: `/api/v1/imports/${job.id}/refused.xlsx`, rows: 1 } });
+    // The job's view names the sheet; its bytes come only from that url, not with every poll of the job.
+    expect(job.error.details.refusedSheet).not.toHaveProperty('xlsx');
     expect(await ledger.head()).toBe(head);
   });
 
@@ -69,6 +71,7 @@ describe('import problems, refused rows and workbook flavours', () => {
   it('serves the refused rows as a sheet with an error column; fixed there, it imports', async () => {
     const job = await importOf(await writeXlsx('activities', [GOOD, FIVE_PROBLEMS, { ...GOOD, participants: '三十' }]), '活动.xlsx', 'kind=activities&mode=valid-rows');
     expect(job.result).toMatchObject({ recorded: 1, refused: 2, language: 'zh-CN' });
+    expect(job.result.refusedSheet).not.toHaveProperty('xlsx');
     const download = await ledger.app.getHttpAdapter().getInstance().inject({ method: 'GET', url: job.result.refusedSheet.url, headers: { authorization: `Bearer ${TEST_TOKEN}` } });
     expect(download.statusCode).toBe(200);
     expect(download.headers['content-type']).toContain('spreadsheetml');

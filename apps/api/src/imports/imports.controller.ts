@@ -1,5 +1,4 @@
 import { Controller, Get, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
-import type { JobView } from '@tongxin/jobs';
 import {
   ApiAcceptedResponse, ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiParam, ApiPayloadTooLargeResponse, ApiProduces, ApiTags,
 } from '@nestjs/swagger';
@@ -15,7 +14,7 @@ import { problem, ProblemException } from '../http/problem';
 import { JOB_QUEUE } from '../jobs/tokens';
 import type { ImportPayload } from './import.processor';
 import { StartImportQueryDto, TemplateQueryDto } from './imports.dto';
-import type { RefusedSheet } from './refused-sheet';
+import { refusedSheetOfJob } from './refused-sheet';
 import { UPLOAD_TOO_LARGE, uploadedSheet } from './uploaded-sheet';
 
 export { MAX_IMPORT_FILE_BYTES } from './uploaded-sheet';
@@ -120,9 +119,3 @@ export class ImportsController {
   }
 }
 
-/** The refused rows a finished import kept: in its result (valid-rows) or its failure (all-or-nothing). */
-function refusedSheetOfJob(job: JobView): RefusedSheet | undefined {
-  const fromResult = (job.result as { refusedSheet?: RefusedSheet } | null | undefined)?.refusedSheet;
-  const fromError = (job.error?.details as { refusedSheet?: RefusedSheet } | undefined)?.refusedSheet;
-  return fromResult ?? fromError;
-}

@@ -6,6 +6,7 @@
 import { PassThrough } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { REFUSED_SHEET_HEADERS, type CellValue, type HeaderLanguage, type ParsedImport } from '@tongxin/imports';
+import type { JobView } from '@tongxin/jobs';
 import { API_PREFIX } from '../http/api-prefix';
 
 export interface RefusedSheet {
@@ -19,6 +20,26 @@ export interface RefusedSheet {
 }
 
 export const refusedSheetUrl = (jobId: string) => `/${API_PREFIX}/imports/${encodeURIComponent(jobId)}/refused.xlsx`;
+
+/** The refused rows a finished import kept: in its result (valid-rows) or its failure (all-or-nothing). */
+export function refusedSheetOfJob(job: JobView): RefusedSheet | undefined {
+  const fromResult = (job.result as { refusedSheet?: RefusedSheet } | null | undefined)?.refusedSheet;
+  const fromError = (job.error?.details as { refusedSheet?: RefusedSheet } | undefined)?.refusedSheet;
+  return fromResult ?? fromError;
+}
+
+/**
+ * A job as GET /jobs/{id} shows it: the refused rows' sheet named by its url and size, not carried whole (megabytes of
+ * base64 at 50,000 rows) in every poll of the job's progress.
+ */
+export function withoutSheetBytes(job: JobView): JobView {
+  const sheet = refusedSheetOfJob(job);
+  if (!sheet) return job;
+  const { xlsx: _bytes, ...named } = sheet;
+  const result = job.result as { refusedSheet?: RefusedSheet } | null | undefined;
+  if (result?.refusedSheet) return { ...job, result: { ...result, refusedSheet: named } };
+  return { ...job, error: { ...job.error!, details: { ...(job.error!.details as object), refusedSheet: named } } };
+}
 
 /** The two columns added after the file's; an import skips them, so the fixed sheet uploads as it is. */
 const ADDED_HEADERS: Record<HeaderLanguage, readonly [row: string, errors: string]> = {

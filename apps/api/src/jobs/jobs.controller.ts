@@ -5,6 +5,7 @@ import { requireScope } from '../auth/access';
 import { Allow, CurrentPrincipal, EVERY_ROLE, type Principal } from '../auth/principal';
 import { Scope } from '../auth/scope';
 import { problem, ProblemException } from '../http/problem';
+import { withoutSheetBytes } from '../imports/refused-sheet';
 import { JOB_VIEW_SCHEMA } from './job-view.schema';
 import { JOB_QUEUE } from './tokens';
 
@@ -30,6 +31,6 @@ export class JobsController {
     if (principal.scopeOrgUnitId !== null) {
       requireScope(principal, job.orgUnitId === null ? null : await this.scope.pathOf(job.orgUnitId));
     }
-    return job;
+    return withoutSheetBytes(job);
   }
 }
