@@ -4,6 +4,7 @@
  * from 422 against 201 whether an activity outside its scope exists.
  */
 import { LedgerTestApp, type Reply } from './support/ledger-app';
+import { seedTwoCounties } from './support/two-counties';
 
 let app: LedgerTestApp;
 let organiserA = '';
@@ -17,10 +18,8 @@ function disburse(activityId: string, id: string): Promise<Reply> {
 
 beforeAll(async () => {
   app = await LedgerTestApp.start();
-  await app.ok('/org-units', { id: 'city', name: '市', level: 'city' });
+  await seedTwoCounties(app);
   for (const county of ['a', 'b']) {
-    await app.ok('/org-units', { id: `county-${county}`, name: `县${county}`, level: 'county', parentId: 'city' });
-    await app.ok('/org-units', { id: `village-${county}`, name: `村${county}`, level: 'village', parentId: `county-${county}` });
     await app.ok('/activities', {
       id: `act-${county}`, orgUnitId: `village-${county}`, title: '宣讲', category: 'lecture', occurredOn: TODAY, participants: 10,
     });

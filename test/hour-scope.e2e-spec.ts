@@ -4,6 +4,7 @@
  * county alone can change the other's figures; their common parent can. Logging such an entry needs both too.
  */
 import { LedgerTestApp, type Reply } from './support/ledger-app';
+import { seedTwoCounties } from './support/two-counties';
 
 let app: LedgerTestApp;
 const secrets: Record<string, string> = {};
@@ -25,11 +26,7 @@ async function minutesUnder(orgUnitId: string): Promise<{ logged: number; verifi
 
 beforeAll(async () => {
   app = await LedgerTestApp.start();
-  await app.ok('/org-units', { id: 'city', name: '市', level: 'city' });
-  for (const county of ['a', 'b']) {
-    await app.ok('/org-units', { id: `county-${county}`, name: `县${county}`, level: 'county', parentId: 'city' });
-    await app.ok('/org-units', { id: `village-${county}`, name: `村${county}`, level: 'village', parentId: `county-${county}` });
-  }
+  await seedTwoCounties(app);
   await app.ok('/volunteers', { id: 'vol-a', orgUnitId: 'village-a', name: '阿依古丽' });
   await app.ok('/activities', { id: 'act-b', orgUnitId: 'village-b', title: '宣讲', category: 'lecture', occurredOn: TODAY, participants: 10 });
   for (const [caller, role, orgUnitId] of [
