@@ -70,7 +70,7 @@ export class GetReconciliationHandler implements IQueryHandler<GetReconciliation
     const { unresolved } = proposeMatches(state, donations);
     const anonymous = new Set(donations.filter((donation) => donation.donor.anonymous).map((donation) => donation.donationId));
     // Lines once matched to an anonymous donation and unmatched by hand: their payer may well be that donor.
-    const unmatchedFromAnonymous = new Set(Object.keys(state.rejected)
+    const unmatchedFromAnonymous = new Set([...state.rejected]
       .map((pair) => pair.split('|'))
       .filter(([, donationId]) => anonymous.has(donationId))
       .map(([line]) => line));
