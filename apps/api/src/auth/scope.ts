@@ -14,10 +14,13 @@ export class Scope {
     return unit.exists ? unit.orgPath : null;
   }
 
-  /** 403 unless the unit lies in the caller's scope (an unknown unit never does, for a scoped caller). */
-  async requireUnit(principal: Principal, orgUnitId: string): Promise<void> {
+  /**
+   * 403 unless the unit lies in the caller's scope (an unknown unit never does, for a scoped caller, nor does null: the
+   * whole ledger, as a job started by an unscoped admin is filed).
+   */
+  async requireUnit(principal: Principal, orgUnitId: string | null): Promise<void> {
     if (principal.scopeOrgUnitId === null) return;
-    requireScope(principal, await this.pathOf(orgUnitId));
+    requireScope(principal, orgUnitId === null ? null : await this.pathOf(orgUnitId));
   }
 
   /**

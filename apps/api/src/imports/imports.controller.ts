@@ -6,7 +6,7 @@ import { fileHash, isImportKind, MAX_SHEET_ROWS, MAX_UNPACKED_BYTES, templateXls
 import type { JobQueue } from '@tongxin/jobs';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { createHash } from 'node:crypto';
-import { forbidden, requireScope } from '../auth/access';
+import { forbidden } from '../auth/access';
 import { Allow, CurrentPrincipal, EVERY_ROLE, ORGANISING_ROLES, RECORDING_ROLES, type Principal } from '../auth/principal';
 import { Scope } from '../auth/scope';
 import { API_PREFIX } from '../http/api-prefix';
@@ -107,9 +107,7 @@ export class ImportsController {
   async refused(@Param('jobId') jobId: string, @CurrentPrincipal() principal: Principal, @Res({ passthrough: true }) reply: FastifyReply): Promise<Buffer> {
     const job = await this.jobs.get(jobId);
     if (!job || !jobId.startsWith('import-')) throw new ProblemException(problem(404, `No import job has the id ${jobId}.`, { code: 'NOT_FOUND' }));
-    if (principal.scopeOrgUnitId !== null) {
-      requireScope(principal, job.orgUnitId === null ? null : await this.scope.pathOf(job.orgUnitId));
-    }
+    await this.scope.requireUnit(principal, job.orgUnitId);
     const sheet = refusedSheetOfJob(job);
     if (!sheet) throw new ProblemException(problem(404, `Import job ${jobId} refused no rows.`, { code: 'NOT_FOUND' }));
     reply.header('content-type', XLSX_CONTENT_TYPE);

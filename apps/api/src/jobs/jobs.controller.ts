@@ -1,7 +1,6 @@
 import { Controller, Get, Inject, Param } from '@nestjs/common';
 import { ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import type { JobQueue, JobView } from '@tongxin/jobs';
-import { requireScope } from '../auth/access';
 import { Allow, CurrentPrincipal, EVERY_ROLE, type Principal } from '../auth/principal';
 import { Scope } from '../auth/scope';
 import { problem, ProblemException } from '../http/problem';
@@ -28,9 +27,7 @@ export class JobsController {
   async get(@Param('id') id: string, @CurrentPrincipal() principal: Principal): Promise<JobView> {
     const job = await this.jobs.get(id);
     if (!job) throw new ProblemException(problem(404, `No job has the id ${id}.`, { code: 'NOT_FOUND' }));
-    if (principal.scopeOrgUnitId !== null) {
-      requireScope(principal, job.orgUnitId === null ? null : await this.scope.pathOf(job.orgUnitId));
-    }
+    await this.scope.requireUnit(principal, job.orgUnitId);
     return withoutSheetBytes(job);
   }
 }
